@@ -1,0 +1,75 @@
+// Text analysis shared by indexing, query parsing and snippets, so the three
+// always agree on what a term is.
+#pragma once
+
+#include <herald/article.hpp>
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace herald {
+
+/// @brief A Xapian stemmer backed by Snowball's libstemmer (Snowball 2.x
+///        algorithms, incl. languages Xapian 1.4 lacks: greek, hindi, serbian,
+///        yiddish), with a per-object cache of recent stems.
+/// @param language a Snowball name ("english") or ISO 639 code ("en", "eng");
+///        "none" or "" for no stemming.
+/// @return the stemmer. A Xapian::Stem is not thread-safe: use one per thread.
+/// @throws std::invalid_argument when libstemmer has no such language.
+/// @see https://snowballstem.org/ (Porter, "Snowball: A language for stemming algorithms", 2001)
+Xapian::Stem make_stemmer(std::string_view language);
+
+/// @brief Like make_stemmer(), but an unknown language gives no stemming instead of an error.
+Xapian::Stem make_stemmer_or_none(std::string_view language);
+
+/// @brief A new English stop-word list for Xapian (the usual function words:
+///        "the", "a", "of", ...), or nullptr for other languages. The caller
+///        owns it; pass it to QueryParser::set_stopper(stopper->release()).
+Xapian::Stopper* make_stopper(std::string_view language);
+
+/// @brief Rewrites text so that Xapian's word splitting (TermGenerator and
+///        QueryParser alike) produces the terms news search needs:
+///        - curly and modifier apostrophes (U+2019, U+2018, U+02BC, U+FF07) become `'`;
+///        - a possessive `'s` / `'` after a word is removed ("Putin’s" → "Putin",
+///          "ministers'" → "ministers"), other apostrophes stay ("O’Neill" → "O'Neill");
+///        - initialisms with dots become one underscore-joined word, so they are
+///          never confused with a stop word ("U.S." → "U_S", "U.N." → "U_N").
+///        Everything else (query syntax included) is left as it is.
+/// @param text UTF-8.
+/// @return UTF-8, never longer than @p text. Thread-safe.
+std::string normalize_for_terms(std::string_view text);
+
+/// @brief The term a single word of text indexes as: normalize_for_terms(),
+///        Unicode lower-casing as Xapian does, then @p stemmer.
+/// Used by snippets to decide which words match.
+std::string word_term(std::string_view word, const Xapian::Stem& stemmer);
+
+/// @brief Builds the Xapian document of one paragraph (DESIGN.md "Index"):
+///        document data (JSON, keys in schema::data), title words with prefix `S`
+///        and weight schema::kTitleWeight, title and text words unprefixed (stemmed,
+///        positional, `increase_termpos` between fields so a phrase never spans two),
+///        boolean terms (unique id, article, language, source, tags) and value slots.
+///
+/// Not thread-safe: use one Analyzer per thread. Stemmers are cached per language.
+class Analyzer {
+   public:
+    Analyzer();
+
+    /// @brief The document for paragraph @p paragraph (0-based index into
+    ///        article.paragraphs; stored and shown 1-based).
+    /// @throws std::out_of_range if @p paragraph is not an index of article.paragraphs.
+    Xapian::Document paragraph_document(const Article& article, std::size_t paragraph);
+
+    /// @brief The stemmer of @p language (cached; unknown languages do not stem).
+    const Xapian::Stem& stemmer(const std::string& language);
+
+   private:
+    Xapian::TermGenerator generator_;
+    std::unordered_map<std::string, Xapian::Stem> stemmers_;
+};
+
+}  // namespace herald

@@ -1,0 +1,72 @@
+// Query parsing: Xapian's QueryParser set up the same way as the indexer
+// (DESIGN.md "Query language").
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace herald {
+
+/// A query that cannot be run: the message names the problem and is fit for a user.
+/// The server maps it to HTTP 400; herald-search exits 1.
+class QueryError : public std::invalid_argument {
+   public:
+    using std::invalid_argument::invalid_argument;
+};
+
+/// Bounds on what one query may ask for.
+struct QueryLimits {
+    std::size_t max_bytes = 1024;            ///< query string length in bytes
+    std::size_t max_terms = 64;              ///< distinct terms after parsing
+    Xapian::termcount max_wildcard = 100;    ///< terms one trailing wildcard expands to (most frequent kept)
+};
+
+/// @brief Parses user queries into Xapian queries. Plain words are all required
+///        (default operator AND) and stemmed with the index's Snowball stemmer
+///        (Xapian STEM_ALL, like the indexer); `"phrases"`, `AND OR NOT XOR NEAR`
+///        (upper case only: lower-case `or` is a word), `+must -mustnot`, trailing
+///        wildcards `sanct*`, `title:` (prefix S) and `source:` (boolean, case-folded),
+///        and date ranges `2024-06-01..2024-06-30` (also `2024-06..2024-07`, open
+///        ends `2024-06-01..`), inclusive, on the publication time.
+///        The text goes through normalize_for_terms() first, as indexed text does.
+///
+/// Not thread-safe (it owns a Xapian::QueryParser): one per thread.
+class QueryBuilder {
+   public:
+    /// @param language stemming language of the index (Snowball name or ISO code).
+    explicit QueryBuilder(const std::string& language = "en", QueryLimits limits = {});
+
+    /// @brief Sets the database wildcards expand against. Must be called before
+    ///        parsing a query with a wildcard.
+    void set_database(const Xapian::Database& db);
+
+    /// @brief Parses @p text.
+    /// @return the query; an empty Xapian::Query (MatchNothing) when @p text holds no
+    ///         term (empty, blank, punctuation or stop words only).
+    /// @throws QueryError when the text cannot be parsed (`AND AND`, `title:(`),
+    ///         is longer than limits.max_bytes bytes, has more than limits.max_terms
+    ///         distinct terms, or has a date range with an impossible date.
+    Xapian::Query parse(std::string_view text);
+
+    /// @brief The lower-cased prefixes of the trailing wildcards of @p text
+    ///        (`sanct*` → `sanct`), for highlighting.
+    static std::vector<std::string> wildcard_prefixes(std::string_view text);
+
+    const QueryLimits& limits() const { return limits_; }
+
+   private:
+    Xapian::QueryParser parser_;
+    QueryLimits limits_;
+};
+
+/// @brief A value-range query on the publication time between two date bounds
+///        (see date_bound_key(); either may be empty for an open end).
+/// @throws QueryError when a bound is not a date, or @p from is after @p to.
+Xapian::Query date_range_query(std::string_view from, std::string_view to);
+
+}  // namespace herald

@@ -1,0 +1,100 @@
+// Searching a Herald index: the request, the result, and its JSON form
+// (DESIGN.md "HTTP API"; herald-search --json prints exactly this).
+#pragma once
+
+#include <herald/article.hpp>
+#include <herald/query.hpp>
+#include <herald/snippet.hpp>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald {
+
+enum class SortOrder { relevance, date };
+
+/// @brief Parses "relevance" or "date".
+/// @throws QueryError for anything else.
+SortOrder parse_sort_order(std::string_view name);
+
+/// One search, validated once and passed around as a plain struct.
+struct SearchRequest {
+    std::string query;                 ///< QueryBuilder syntax; may be empty
+    std::vector<std::string> sources;  ///< OR-ed exact sources (case-folded)
+    std::string from;                  ///< inclusive lower date bound (date_bound_key syntax), or ""
+    std::string to;                    ///< inclusive upper date bound, or ""
+    SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
+    bool collapse = false;             ///< best paragraph per article only
+    std::size_t offset = 0;            ///< hits to skip
+    std::size_t limit = 10;            ///< hits to return, at most kMaxLimit
+    std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes
+    static constexpr std::size_t kMaxLimit = 1000;
+    static constexpr std::size_t kMaxOffset = 100000;
+};
+
+struct Hit {
+    std::string id;          ///< paragraph id: `<article_id>#<paragraph>`
+    std::string article_id;
+    unsigned paragraph = 0;  ///< 1-based
+    std::string title;
+    std::string url;
+    std::string source;
+    std::string published;   ///< ISO 8601 UTC or ""
+    double score = 0;        ///< BM25 weight (0 for queries with no ranked terms)
+    std::string snippet;     ///< HTML-escaped, matches in <mark>…</mark>
+    std::vector<Entity> entities;
+};
+
+struct SearchResult {
+    std::string query;
+    /// Number of matching paragraphs (articles with collapse), as Xapian's MSet estimates it.
+    Xapian::doccount estimate = 0, lower_bound = 0, upper_bound = 0;
+    double took_ms = 0;  ///< wall time of the search in milliseconds
+    std::vector<Hit> hits;
+};
+
+/// @brief Searches one index. Owns its Xapian::Database, Enquire and QueryBuilder:
+///        not thread-safe, use one Searcher per thread.
+class Searcher {
+   public:
+    /// @param index_dir a folder written by IndexWriter.
+    /// @throws std::runtime_error naming the folder when it is missing or not an index.
+    explicit Searcher(const std::filesystem::path& index_dir);
+
+    /// @brief Runs @p request. A query without terms and without filters gives no hits.
+    ///        When the index changes under the search (Xapian::DatabaseModifiedError),
+    ///        the database is reopened and the whole search rerun.
+    /// @throws QueryError for a bad query, date, limit or offset (a user error).
+    /// @throws std::runtime_error when the index cannot be read.
+    SearchResult search(const SearchRequest& request);
+
+    /// @brief Options for the snippets of later searches (escape_html, markers).
+    void set_snippet_style(const SnippetOptions& options) { snippet_style_ = options; }
+
+    /// @brief Moves to the latest committed revision. @return whether it changed.
+    bool reopen();
+
+    const Xapian::Database& database() const { return db_; }
+
+   private:
+    SearchResult run(const SearchRequest& request);
+
+    std::filesystem::path dir_;
+    Xapian::Database db_;
+    QueryBuilder builder_;
+    SnippetOptions snippet_style_;
+    Xapian::Stem stemmer_;
+};
+
+/// @brief The JSON of DESIGN.md: {"query", "total": {"estimate", "lower_bound",
+///        "upper_bound"}, "took_ms", "hits": [{"id", "article_id", "paragraph",
+///        "title", "url", "source", "published", "score", "snippet", "entities"}],
+///        "facets": {}, "suggestion": null}.
+nlohmann::json to_json(const SearchResult& result);
+
+}  // namespace herald

@@ -1,0 +1,281 @@
+#include <herald/index_job.hpp>
+#include <herald/index_writer.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace herald {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A bounded blocking queue of articles for one shard writer.
+class ArticleQueue {
+   public:
+    explicit ArticleQueue(std::size_t capacity) : capacity_(capacity) {}
+
+    void push(Article&& a) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+        items_.push_back(std::move(a));
+        not_empty_.notify_one();
+    }
+    // Returns false when closed and drained.
+    bool pop(Article& out) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+        if (items_.empty()) return false;
+        out = std::move(items_.front());
+        items_.pop_front();
+        not_full_.notify_one();
+        return true;
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        not_empty_.notify_all();
+        not_full_.notify_all();
+    }
+
+   private:
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable not_full_, not_empty_;
+    std::deque<Article> items_;
+    bool closed_ = false;
+};
+
+// Redraws one progress line on a terminal, at most twice a second.
+class Progress {
+   public:
+    Progress(bool enabled, std::ostream& err, Clock::time_point t0) : enabled_(enabled), err_(err), t0_(t0) {}
+    std::atomic<std::size_t> articles{0};
+    std::atomic<std::size_t> paragraphs{0};
+    std::atomic<std::size_t> skipped{0};
+
+    void tick(bool final = false) {
+        if (!enabled_) return;
+        auto now = Clock::now();
+        if (!final && now - last_ < std::chrono::milliseconds(500)) return;
+        last_ = now;
+        const double s = seconds_since(t0_);
+        const std::size_t done = articles.load();
+        char line[200];
+        std::snprintf(line, sizeof line, "\r\033[K%zu articles, %zu paragraphs, %zu skipped, %.0f articles/s, %.1f s",
+                      done, paragraphs.load(), skipped.load(), s > 0 ? static_cast<double>(done) / s : 0.0, s);
+        err_ << line << (final ? "\n" : "") << std::flush;
+    }
+    void clear_line() {
+        if (enabled_) err_ << "\r\033[K";
+    }
+
+   private:
+    bool enabled_;
+    std::ostream& err_;
+    Clock::time_point t0_;
+    Clock::time_point last_{};
+};
+
+std::size_t shard_of(const std::string& id, std::size_t shards) { return std::hash<std::string>{}(id) % shards; }
+
+// Reads every input into @p sink; sums the counts.
+ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, const ErrorSink& errors) {
+    ReadCounts totals;
+    for (const auto& input : options.inputs) {
+        ReadCounts c = read_path(input, options.format, sink, errors);
+        totals.files += c.files;
+        totals.articles += c.articles;
+        totals.skipped += c.skipped;
+        totals.no_body += c.no_body;
+    }
+    return totals;
+}
+
+void add_counts(WriteCounts& into, const WriteCounts& c) {
+    into.articles_added += c.articles_added;
+    into.articles_replaced += c.articles_replaced;
+    into.paragraphs_written += c.paragraphs_written;
+    into.paragraphs_deleted += c.paragraphs_deleted;
+}
+
+// A new index built by @p shards writers in parallel, each on its own thread with
+// its own Analyzer and its own shard database; articles are routed by a hash of
+// their id (so a repeated id meets its earlier copy), then the shards are merged
+// with Xapian's compactor into @p out_dir.
+WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, const fs::path& work_dir,
+                          const fs::path& out_dir, Progress& progress, ReadCounts& totals, const ErrorSink& errors) {
+    std::vector<std::unique_ptr<IndexWriter>> writers;
+    std::vector<std::unique_ptr<ArticleQueue>> queues;
+    for (std::size_t s = 0; s < shards; ++s) {
+        writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)), true));
+        queues.push_back(std::make_unique<ArticleQueue>(256));
+    }
+    std::vector<std::future<void>> workers;
+    for (std::size_t s = 0; s < shards; ++s) {
+        workers.push_back(std::async(std::launch::async, [&, s] {
+            Article a;
+            try {
+                while (queues[s]->pop(a)) {
+                    writers[s]->add(a);
+                    ++progress.articles;
+                    progress.paragraphs += a.paragraphs.size();
+                }
+                writers[s]->commit();
+            } catch (...) {
+                queues[s]->close();
+                throw;
+            }
+        }));
+    }
+    auto close_all = [&] {
+        for (auto& q : queues) q->close();
+    };
+    try {
+        totals = read_inputs(
+            options, [&](Article&& a) {
+                const std::size_t s = shard_of(a.id, shards);
+                queues[s]->push(std::move(a));
+                progress.tick();
+            },
+            errors);
+    } catch (...) {
+        close_all();
+        for (auto& w : workers) w.wait();
+        throw;
+    }
+    close_all();
+    for (auto& w : workers) w.get();
+
+    WriteCounts counts;
+    for (auto& w : writers) add_counts(counts, w->counts());
+    writers.clear();  // release the shard locks
+
+    Xapian::Database all;
+    for (std::size_t s = 0; s < shards; ++s) all.add_database(Xapian::Database((work_dir / ("shard-" + std::to_string(s))).string()));
+    try {
+        all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS);
+    } catch (const Xapian::Error& e) {
+        throw IndexError("merging shards failed: " + e.get_description());
+    }
+    return counts;
+}
+
+// Moves the freshly built @p built into place at @p dir, replacing what is there.
+void install(const fs::path& built, const fs::path& dir) {
+    std::error_code ec;
+    fs::path old = dir;
+    old += ".old-" + std::to_string(getpid());
+    if (fs::exists(dir, ec)) fs::rename(dir, old);
+    fs::rename(built, dir);
+    fs::remove_all(old, ec);
+}
+
+}  // namespace
+
+int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostream& err) {
+    const auto t0 = Clock::now();
+    Progress progress(!options.quiet && &err == &std::cerr && isatty(STDERR_FILENO), err, t0);
+    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::mutex err_mutex;
+    auto errors = [&](const ReadError& e) {
+        std::lock_guard<std::mutex> lock(err_mutex);
+        ++progress.skipped;
+        progress.clear_line();
+        err << e.file;
+        if (e.line) err << ':' << e.line;
+        err << ": " << e.message << '\n';
+    };
+
+    // The index's own lock is held for the whole run, also while a new index is built beside it.
+    std::unique_ptr<IndexWriter> writer;
+    try {
+        writer = std::make_unique<IndexWriter>(options.index_dir, false);
+    } catch (const IndexLockedError& e) {
+        err << "herald-index: " << e.what() << '\n';
+        return kExitLocked;
+    } catch (const std::exception& e) {
+        err << "herald-index: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    const bool fresh = options.rebuild || writer->document_count() == 0;
+
+    ReadCounts totals;
+    WriteCounts counts;
+    Xapian::doccount final_count = 0;
+    try {
+        if (fresh && threads > 1) {
+            // New index: parallel shards, merged by compaction, then moved into place.
+            fs::path work = options.index_dir;
+            work += ".build-" + std::to_string(getpid());
+            std::error_code ec;
+            fs::remove_all(work, ec);
+            struct Cleanup {
+                fs::path p;
+                ~Cleanup() {
+                    std::error_code e;
+                    fs::remove_all(p, e);
+                }
+            } cleanup{work};
+            counts = build_sharded(options, threads, work, work / "merged", progress, totals, errors);
+            writer.reset();  // release the lock for the swap
+            install(work / "merged", options.index_dir);
+            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+        } else {
+            if (options.rebuild) {
+                writer.reset();
+                writer = std::make_unique<IndexWriter>(options.index_dir, true);
+            }
+            totals = read_inputs(
+                options, [&](Article&& a) {
+                    writer->add(a);
+                    ++progress.articles;
+                    progress.paragraphs += a.paragraphs.size();
+                    progress.tick();
+                },
+                errors);
+            writer->commit();
+            counts = writer->counts();
+            final_count = writer->document_count();
+        }
+    } catch (const IndexLockedError& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.what() << '\n';
+        return kExitLocked;
+    } catch (const std::exception& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.what() << '\n';
+        return kExitUsage;
+    } catch (const Xapian::Error& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.get_description() << '\n';
+        return kExitUsage;
+    }
+    progress.tick(true);
+
+    char summary[256];
+    std::snprintf(summary, sizeof summary,
+                  "indexed %zu articles (%zu added, %zu replaced), %zu paragraphs, %zu skipped, "
+                  "%zu without body; index holds %u paragraphs; %.2f s",
+                  counts.articles_added + counts.articles_replaced, counts.articles_added, counts.articles_replaced,
+                  counts.paragraphs_written, totals.skipped, totals.no_body, final_count, seconds_since(t0));
+    out << summary << '\n';
+    return totals.skipped > 0 && !options.skip_errors ? kExitSkipped : kExitOk;
+}
+
+}  // namespace herald

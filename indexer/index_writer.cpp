@@ -1,0 +1,84 @@
+#include <herald/index_writer.hpp>
+#include <herald/schema.hpp>
+
+#include <algorithm>
+#include <system_error>
+#include <vector>
+
+namespace herald {
+
+IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy)
+    : policy_(policy) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw IndexError("cannot create index folder " + dir.string() + ": " + ec.message());
+    try {
+        db_ = Xapian::WritableDatabase(dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                               : Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+        throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian lock file " +
+                               (dir / "flintlock").string() + "): " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot open index " + dir.string() + ": " + e.get_description());
+    }
+    started_empty_ = db_.get_doccount() == 0;
+}
+
+void IndexWriter::add(const Article& article) {
+    std::vector<Xapian::Document> documents;
+    documents.reserve(article.paragraphs.size());
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        documents.push_back(analyzer_.paragraph_document(article, i));
+    }
+    add(article, std::move(documents));
+}
+
+void IndexWriter::add(const Article& article, std::vector<Xapian::Document> documents) {
+    try {
+        const bool fresh = started_empty_ && seen_.insert(article.id).second;
+        if (fresh) {
+            for (auto& doc : documents) db_.add_document(doc);
+            ++counts_.articles_added;
+        } else {
+            const std::string article_term = schema::boolean_term(schema::kArticle, article.id);
+            std::vector<Xapian::docid> old;
+            for (auto it = db_.postlist_begin(article_term); it != db_.postlist_end(article_term); ++it) {
+                old.push_back(*it);
+            }
+            std::vector<Xapian::docid> kept;
+            for (std::size_t i = 0; i < documents.size(); ++i) {
+                kept.push_back(db_.replace_document(
+                    schema::unique_term(article.id, static_cast<unsigned>(i + 1)), documents[i]));
+            }
+            for (Xapian::docid id : old) {
+                if (std::find(kept.begin(), kept.end(), id) == kept.end()) {
+                    db_.delete_document(id);
+                    ++counts_.paragraphs_deleted;
+                }
+            }
+            if (old.empty()) ++counts_.articles_added;
+            else ++counts_.articles_replaced;
+            if (started_empty_) seen_.insert(article.id);
+        }
+        counts_.paragraphs_written += documents.size();
+        pending_documents_ += documents.size();
+        for (const auto& p : article.paragraphs) pending_bytes_ += p.size();
+        if (pending_documents_ >= policy_.max_documents || pending_bytes_ >= policy_.max_bytes) commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot write article " + article.id + ": " + e.get_description());
+    }
+}
+
+void IndexWriter::commit() {
+    try {
+        db_.commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("commit failed: " + e.get_description());
+    }
+    pending_documents_ = 0;
+    pending_bytes_ = 0;
+}
+
+Xapian::doccount IndexWriter::document_count() const { return db_.get_doccount(); }
+
+}  // namespace herald

@@ -1,0 +1,102 @@
+// herald-search: ranked paragraphs with highlighted snippets, on a terminal or as JSON.
+// Exit codes: 0 searched (even with no hits); 1 the query, a date or a limit is invalid;
+// 2 usage error or the index cannot be opened.
+#include <herald/search.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace {
+
+void print_hits(const herald::SearchRequest& request, const herald::SearchResult& result, bool ansi) {
+    const char* bold = ansi ? "\033[1m" : "";
+    const char* dim = ansi ? "\033[2m" : "";
+    const char* reset = ansi ? "\033[0m" : "";
+    std::size_t rank = request.offset;
+    for (const auto& hit : result.hits) {
+        ++rank;
+        std::cout << bold << rank << ". " << (hit.title.empty() ? "(untitled)" : hit.title) << reset << '\n';
+        std::cout << "   " << dim << (hit.published.empty() ? "no date" : hit.published.substr(0, 10));
+        if (!hit.source.empty()) std::cout << " · " << hit.source;
+        std::cout << " · " << hit.article_id << " ¶" << hit.paragraph;
+        if (request.sort == herald::SortOrder::relevance) std::cout << " · score " << hit.score;
+        std::cout << reset << '\n';
+        std::cout << "   " << hit.snippet << "\n\n";
+    }
+    const char* unit = request.collapse ? "articles" : "paragraphs";
+    if (result.hits.empty()) {
+        std::cout << "No matching " << unit << ".";
+    } else {
+        std::cout << "Showing " << request.offset + 1 << "–" << rank << " of ";
+        if (result.lower_bound == result.upper_bound) std::cout << result.estimate;
+        else std::cout << "about " << result.estimate;
+        std::cout << " matching " << unit << ".";
+    }
+    std::cout << " (" << result.took_ms << " ms)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string index_dir;
+    herald::SearchRequest request;
+    std::vector<std::string> words;
+    std::string sort = "relevance";
+    bool json = false;
+    CLI::App app{
+        "herald-search: search a Herald index and print ranked paragraphs with highlighted snippets.\n\n"
+        "Query syntax (Xapian QueryParser): words are all required; \"phrases\"; AND OR NOT NEAR\n"
+        "(upper case); +must -mustnot; trailing wildcards sanct*; title: and source: prefixes;\n"
+        "date ranges 1987-03-01..1987-03-31. Example: herald-search --index idx '\"crude oil\" prices'\n\n"
+        "Exit codes: 0 searched (even with no hits); 1 invalid query, date or limit; 2 usage error\n"
+        "or the index cannot be opened."};
+    app.add_option("--index", index_dir, "index folder written by herald-index")->required();
+    app.add_option("--source", request.sources, "only this source (repeat for any of several)");
+    app.add_option("--from", request.from, "published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    app.add_option("--to", request.to, "published on or before this date (inclusive)");
+    app.add_option("--sort", sort, "relevance (default) or date (newest first)")
+        ->check(CLI::IsMember({"relevance", "date"}));
+    app.add_flag("--collapse", request.collapse, "best paragraph per article only");
+    app.add_option("--limit", request.limit, "hits to show (default 10, at most 1000)");
+    app.add_option("--offset", request.offset, "hits to skip (for paging)");
+    app.add_option("--snippet-bytes", request.snippet_bytes, "snippet length cap in bytes (default 200)");
+    app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
+    app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    for (std::size_t i = 0; i < words.size(); ++i) request.query += (i ? " " : "") + words[i];
+
+    try {
+        request.sort = herald::parse_sort_order(sort);
+        herald::Searcher searcher(index_dir);
+        const bool ansi = !json && isatty(STDOUT_FILENO);
+        if (!json) {
+            herald::SnippetOptions style;
+            style.escape_html = false;
+            style.mark_open = ansi ? "\033[1;33m" : "[";
+            style.mark_close = ansi ? "\033[0m" : "]";
+            searcher.set_snippet_style(style);
+        }
+        herald::SearchResult result = searcher.search(request);
+        if (json) {
+            std::cout << herald::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+        } else {
+            print_hits(request, result, ansi);
+        }
+    } catch (const herald::QueryError& e) {
+        std::cerr << "herald-search: " << e.what() << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "herald-search: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,176 @@
+#include <herald/analyzer.hpp>
+#include <herald/article.hpp>
+#include <herald/query.hpp>
+#include <herald/schema.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace herald {
+
+namespace {
+
+// `a..b` on the publication time; declines (OP_INVALID) what is not a date range,
+// so Xapian reports the query as unparseable.
+class PublishedRangeProcessor : public Xapian::RangeProcessor {
+   public:
+    PublishedRangeProcessor() : Xapian::RangeProcessor(schema::kPublished) {}
+
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        try {
+            return date_range_query(begin, end);
+        } catch (const QueryError&) {
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        }
+    }
+};
+
+// `source:Reuters` → boolean term XS + "reuters".
+class SourceFieldProcessor : public Xapian::FieldProcessor {
+   public:
+    Xapian::Query operator()(const std::string& value) override {
+        return Xapian::Query(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(value)));
+    }
+};
+
+bool is_date_bound(std::string_view s) {
+    return s.empty() || date_bound_key(s, false).has_value() ||
+           (s.size() >= 4 && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
+}
+
+// Removes top-level `source:value` and `date..date` tokens from @p text, appending
+// their queries to @p filters. Tokens inside quotes or parentheses stay.
+std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& filters) {
+    std::string rest;
+    rest.reserve(text.size());
+    bool in_quotes = false;
+    int depth = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            rest += c;
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        bool starts_clean = !in_quotes && depth == 0;
+        while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n' && text[end] != '\r') {
+            if (text[end] == '"') in_quotes = !in_quotes;
+            else if (!in_quotes && text[end] == '(') ++depth;
+            else if (!in_quotes && text[end] == ')' && depth > 0) --depth;
+            ++end;
+        }
+        const std::string_view token = text.substr(i, end - i);
+        bool taken = false;
+        if (starts_clean && !in_quotes && depth == 0) {
+            const std::size_t dots = token.find("..");
+            if (token.compare(0, 7, "source:") == 0 && token.size() > 7 && token.find_first_of("\"()") == std::string_view::npos) {
+                filters.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(token.substr(7)))));
+                taken = true;
+            } else if (dots != std::string_view::npos && token.size() > 2 && is_date_bound(token.substr(0, dots)) &&
+                       is_date_bound(token.substr(dots + 2))) {
+                filters.push_back(date_range_query(token.substr(0, dots), token.substr(dots + 2)));
+                taken = true;
+            }
+        }
+        if (!taken) rest.append(token);
+        i = end;
+    }
+    return rest;
+}
+
+}  // namespace
+
+Xapian::Query date_range_query(std::string_view from, std::string_view to) {
+    std::string lo, hi;
+    if (!from.empty()) {
+        auto k = date_bound_key(from, false);
+        if (!k) throw QueryError("not a date: \"" + std::string(from) + "\" (use YYYY-MM-DD)");
+        lo = *k;
+    }
+    if (!to.empty()) {
+        auto k = date_bound_key(to, true);
+        if (!k) throw QueryError("not a date: \"" + std::string(to) + "\" (use YYYY-MM-DD)");
+        hi = *k;
+    }
+    if (lo.empty() && hi.empty()) throw QueryError("a date range needs at least one date");
+    if (!lo.empty() && !hi.empty() && lo > hi) {
+        throw QueryError("date range starts after it ends: " + std::string(from) + ".." + std::string(to));
+    }
+    // Documents with no date have an empty value and never match a range.
+    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kPublished, lo);
+    if (lo.empty()) {
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublished, "00000000000000", hi);
+    }
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublished, lo, hi);
+}
+
+QueryBuilder::QueryBuilder(const std::string& language, QueryLimits limits) : limits_(limits) {
+    parser_.set_stemmer(make_stemmer_or_none(language));
+    parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+    if (Xapian::Stopper* stopper = make_stopper(language)) parser_.set_stopper(stopper->release());
+    parser_.set_default_op(Xapian::Query::OP_AND);
+    parser_.add_prefix("title", std::string(schema::kTitle));
+    parser_.add_boolean_prefix("source", (new SourceFieldProcessor)->release());
+    parser_.add_rangeprocessor((new PublishedRangeProcessor)->release());
+    parser_.set_max_expansion(limits_.max_wildcard, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+}
+
+void QueryBuilder::set_database(const Xapian::Database& db) { parser_.set_database(db); }
+
+Xapian::Query QueryBuilder::parse(std::string_view text) {
+    if (text.size() > limits_.max_bytes) {
+        throw QueryError("query is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                         std::to_string(limits_.max_bytes));
+    }
+    // Top-level filters (`source:x`, date ranges) restrict the whole query, as in
+    // a faceted search: "oil OR gas 2024-06-01..2024-06-30" filters both words.
+    // Xapian's parser would bind them to the neighbouring word only.
+    std::vector<Xapian::Query> filters;
+    const std::string rest = extract_filters(text, filters);
+    const std::string normalized = normalize_for_terms(rest);
+    constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                                Xapian::QueryParser::FLAG_PURE_NOT;
+    Xapian::Query query;
+    try {
+        query = parser_.parse_query(normalized, kFlags);
+    } catch (const Xapian::QueryParserError& e) {
+        std::string msg = e.get_msg();
+        if (msg == "Unknown range operation") msg = "not a valid date range (use YYYY-MM-DD..YYYY-MM-DD)";
+        throw QueryError("cannot parse query: " + msg);
+    } catch (const Xapian::Error& e) {
+        throw QueryError("cannot parse query: " + e.get_msg());
+    }
+    if (!filters.empty()) {
+        Xapian::Query filter = filters.size() == 1 ? filters[0]
+                                                   : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query.empty() ? Xapian::Query::MatchAll : query, filter);
+    }
+    std::size_t terms = 0;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) ++terms;
+    if (terms > limits_.max_terms) {
+        throw QueryError("query has " + std::to_string(terms) + " terms; the limit is " +
+                         std::to_string(limits_.max_terms));
+    }
+    return query;
+}
+
+std::vector<std::string> QueryBuilder::wildcard_prefixes(std::string_view text) {
+    std::vector<std::string> prefixes;
+    const std::string s = normalize_for_terms(text);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '*') continue;
+        std::size_t b = i;
+        while (b > 0) {
+            unsigned char c = static_cast<unsigned char>(s[b - 1]);
+            if (std::isalnum(c) || c == '_' || c == '\'' || c >= 0x80) --b;
+            else break;
+        }
+        if (b < i) prefixes.push_back(Xapian::Unicode::tolower(s.substr(b, i - b)));
+    }
+    return prefixes;
+}
+
+}  // namespace herald

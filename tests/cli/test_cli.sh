@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# herald-index and herald-search as a user runs them: exit codes, messages, output.
+# Usage: test_cli.sh HERALD_INDEX HERALD_SEARCH DATA_DIR
+set -uo pipefail
+index="$1" search="$2" data="$3"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+failures=0 checks=0
+
+check() {  # check NAME EXPECTED ACTUAL
+    checks=$((checks + 1))
+    if [ "$2" != "$3" ]; then
+        echo "FAIL: $1: expected [$2], got [$3]"
+        failures=$((failures + 1))
+    fi
+}
+contains() {  # contains NAME NEEDLE HAYSTACK
+    checks=$((checks + 1))
+    case "$3" in
+        *"$2"*) ;;
+        *) echo "FAIL: $1: [$2] not in [$3]"; failures=$((failures + 1)) ;;
+    esac
+}
+
+out="$("$index" --index "$tmp/idx" "$data/articles.jsonl" 2>"$tmp/err")"; rc=$?
+check "index with malformed records exits 1" 1 "$rc"
+contains "summary line" "indexed 4 articles" "$out"
+contains "error names file and line" "articles.jsonl:5: invalid JSON" "$(cat "$tmp/err")"
+
+"$index" --index "$tmp/idx" --skip-errors "$data/articles.jsonl" >/dev/null 2>&1; rc=$?
+check "--skip-errors exits 0" 0 "$rc"
+
+"$index" --index "$tmp/idx" "$data/nope.jsonl" >/dev/null 2>&1; rc=$?
+check "missing input is a usage error" 2 "$rc"
+
+"$index" >/dev/null 2>&1; rc=$?
+check "no arguments is a usage error" 2 "$rc"
+
+"$index" --help >/dev/null 2>&1; rc=$?
+check "--help exits 0" 0 "$rc"
+
+json="$("$search" --index "$tmp/idx" --json 'Putin’s delegation')"; rc=$?
+check "search exits 0" 0 "$rc"
+contains "JSON snippet is highlighted" '<mark>delegation</mark>' "$json"
+contains "JSON total" '"total":{"estimate":1' "$json"
+
+text="$("$search" --index "$tmp/idx" floods)"
+contains "plain list marks matches" '[Floods]' "$text"
+contains "plain list gives the total" 'matching paragraphs' "$text"
+
+err="$("$search" --index "$tmp/idx" 'AND AND' 2>&1 >/dev/null)"; rc=$?
+check "bad query exits 1" 1 "$rc"
+contains "bad query message" "cannot parse query" "$err"
+
+err="$("$search" --index "$tmp/missing" oil 2>&1 >/dev/null)"; rc=$?
+check "missing index exits 2" 2 "$rc"
+check "missing index is one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+
+for q in '' '&' 'Or' 'NOT oil' '"unbalanced' "$(printf 'x%.0s' $(seq 300))" 'a*'; do
+    "$search" --index "$tmp/idx" --json "$q" >/dev/null 2>&1; rc=$?
+    check "query [${q:0:20}] searches" 0 "$rc"
+done
+
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,126 @@
+#include <herald/analyzer.hpp>
+#include <herald/schema.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+using namespace herald;
+
+namespace {
+
+// term → positions of a document's unprefixed terms.
+std::map<std::string, std::vector<Xapian::termpos>> positions(const Xapian::Document& doc) {
+    std::map<std::string, std::vector<Xapian::termpos>> out;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string term = *t;
+        auto& v = out[term];
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) v.push_back(*p);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("normalize_for_terms: apostrophes, possessives, initialisms", "[indexer]") {
+    struct Row {
+        const char* in;
+        const char* out;
+    };
+    const Row rows[] = {
+        {"Putin\u2019s visit", "Putin visit"},
+        {"Putin's visit", "Putin visit"},
+        {"PUTIN'S", "PUTIN"},
+        {"O\u2019Neill", "O'Neill"},
+        {"O'Neill's plan", "O'Neill plan"},
+        {"the ministers' meeting", "the ministers meeting"},
+        {"U.S. troops", "U_S troops"},
+        {"the U.S.", "the U_S"},
+        {"U.S.-led", "U_S-led"},
+        {"U.S.A.", "U_S_A"},
+        {"u.s.", "u_s"},
+        {"U.N. Security Council", "U_N Security Council"},
+        {"Mr. Smith", "Mr. Smith"},
+        {"5.93 mln", "5.93 mln"},
+        {"pro-Kremlin", "pro-Kremlin"},
+        {"\"crude oil\" AND title:cocoa", "\"crude oil\" AND title:cocoa"},
+        {"it's", "it"},
+        {"rock 'n' roll", "rock 'n' roll"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.in);
+        CHECK(normalize_for_terms(r.in) == r.out);
+    }
+}
+
+TEST_CASE("word_term stems with Snowball and keeps initialisms whole", "[indexer]") {
+    Xapian::Stem en = make_stemmer("en");
+    CHECK(word_term("Floods", en) == "flood");
+    CHECK(word_term("flooding", en) == "flood");
+    CHECK(word_term("Putin\u2019s", en) == "putin");
+    CHECK(word_term("U.S.", en) == "u_s");
+    CHECK(word_term("prices", en) == "price");
+}
+
+TEST_CASE("make_stemmer reaches libstemmer languages Xapian 1.4 lacks", "[indexer]") {
+    CHECK(make_stemmer("greek").get_description() == "Xapian::Stem(libstemmer:greek)");
+    CHECK(make_stemmer("hindi")("\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5\x87\xe0\xa4\x82") !=
+          "\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5\x87\xe0\xa4\x82");  // किताबें is stemmed
+    CHECK(make_stemmer("fr")("continuellement") == "continuel");
+    CHECK_THROWS_AS(make_stemmer("klingon"), std::invalid_argument);
+    CHECK(make_stemmer_or_none("klingon")("Words") == "Words");
+}
+
+TEST_CASE("a paragraph document carries terms, positions, values and data", "[indexer]") {
+    Article a;
+    a.id = "art-1";
+    a.title = "Putin\u2019s talks";
+    a.published = "2024-05-16T08:00:00Z";
+    a.source = "Test Wire";
+    a.url = "https://example.org/1";
+    a.paragraphs = {"First paragraph.", "The pro-Kremlin governor met U.S. envoys on Putin's behalf."};
+    a.tags["places"] = {"russia"};
+
+    Analyzer analyzer;
+    Xapian::Document doc = analyzer.paragraph_document(a, 1);
+    auto pos = positions(doc);
+
+    CHECK(pos.count("putin") == 1);    // possessive stripped, both apostrophes
+    CHECK(pos.count("putin's") == 0);
+    CHECK(pos.count("Sputin") == 1);   // title prefix
+    CHECK(pos.count("Stalk") == 1);    // stemmed title word
+    CHECK(pos.count("u_s") == 1);      // never the stop word "us"
+    CHECK(pos.count("us") == 0);
+    REQUIRE(pos.count("pro") == 1);
+    REQUIRE(pos.count("kremlin") == 1);
+    CHECK(pos["kremlin"][0] == pos["pro"][0] + 1);  // hyphenated word: adjacent, so a phrase matches
+    CHECK(pos.count("first") == 0);                 // other paragraph's text is not here
+    CHECK(pos.count("Q" "art-1#2") == 1);
+    CHECK(pos.count("XAart-1") == 1);
+    CHECK(pos.count("XStest wire") == 1);
+    CHECK(pos.count("XTPLACESrussia") == 1);
+    CHECK(pos.count("Len") == 1);
+    // Title and body never share a phrase: the body starts after a gap.
+    CHECK(pos["governor"][0] > pos["talk"][0] + 1);
+
+    CHECK(doc.get_value(schema::kPublished) == "20240516080000");
+    CHECK(doc.get_value(schema::kArticleId) == "art-1");
+    CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 2.0);
+    CHECK_THAT(doc.get_data(), Catch::Contains("\"paragraph\":2"));
+    CHECK_THAT(doc.get_data(), Catch::Contains("pro-Kremlin governor"));
+    CHECK_THROWS_AS(analyzer.paragraph_document(a, 2), std::out_of_range);
+}
+
+TEST_CASE("an over-long word or id never breaks a document", "[indexer]") {
+    Article a;
+    a.id = std::string(300, 'i');
+    a.source = std::string(300, 's');
+    a.paragraphs = {"short " + std::string(400, 'x') + " words"};
+    Analyzer analyzer;
+    Xapian::Document doc = analyzer.paragraph_document(a, 0);
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) CHECK((*t).size() <= 245);
+    auto pos = positions(doc);
+    CHECK(pos.count("short") == 1);
+    CHECK(pos.count("word") == 1);
+}

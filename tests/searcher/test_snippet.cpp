@@ -1,0 +1,112 @@
+#include <herald/analyzer.hpp>
+#include <herald/snippet.hpp>
+#include <herald/text.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace herald;
+
+namespace {
+
+Highlighter highlighter(std::unordered_set<std::string> terms, std::vector<std::string> prefixes = {}) {
+    return Highlighter(std::move(terms), std::move(prefixes), make_stemmer("en"));
+}
+
+// The snippet's visible text: tags removed, entities decoded.
+std::string visible(std::string s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 6, "<mark>") == 0) { i += 5; continue; }
+        if (s.compare(i, 7, "</mark>") == 0) { i += 6; continue; }
+        if (s[i] == '&') {
+            std::size_t semi = s.find(';', i);
+            out += s.substr(i, semi - i + 1) == "&lt;" ? "<" : s.substr(i, semi - i + 1) == "&gt;" ? ">"
+                 : s.substr(i, semi - i + 1) == "&amp;" ? "&" : s.substr(i, semi - i + 1) == "&quot;" ? "\""
+                 : "'";
+            i = semi;
+            continue;
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("snippets highlight inflected forms and escape HTML", "[searcher]") {
+    struct Row {
+        const char* text;
+        std::unordered_set<std::string> terms;
+        const char* snippet;
+    };
+    const Row rows[] = {
+        {"Floods hit the town.", {"flood"}, "<mark>Floods</mark> hit the town."},
+        {"Putin\u2019s aides and Putin's rivals.", {"putin"},
+         "<mark>Putin\u2019s</mark> aides and <mark>Putin&#39;s</mark> rivals."},
+        {"The U.S. and US officials.", {"u_s"}, "The <mark>U.S.</mark> and US officials."},
+        {"Michelle O\u2019Neill spoke.", {"o'neil"}, "Michelle <mark>O\u2019Neill</mark> spoke."},
+        {"<script>alert(1)</script> flood", {"flood"},
+         "&lt;script&gt;alert(1)&lt;/script&gt; <mark>flood</mark>"},
+        {"<img src=x onerror=alert(1)> rain", {"rain"},
+         "&lt;img src=x onerror=alert(1)&gt; <mark>rain</mark>"},
+        {"Tom & Jerry's \"show\"", {"show"}, "Tom &amp; Jerry&#39;s &quot;<mark>show</mark>&quot;"},
+        {"no match here", {"flood"}, "no match here"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.text);
+        CHECK(highlighter(r.terms).snippet(r.text) == r.snippet);
+    }
+}
+
+TEST_CASE("wildcard prefixes highlight the words they expand to", "[searcher]") {
+    CHECK(highlighter({}, {"sanct"}).snippet("New sanctions were sanctioned.") ==
+          "New <mark>sanctions</mark> were <mark>sanctioned</mark>.");
+}
+
+TEST_CASE("the byte cap holds and never cuts a UTF-8 character", "[searcher]") {
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += "Zürich São Paulo Kraków Ελλάδα ";
+    text += "flood warning issued. ";
+    for (int i = 0; i < 40; ++i) text += "日本 東京 ";
+    for (std::size_t cap : {20u, 50u, 100u, 200u, 333u}) {
+        INFO(cap);
+        SnippetOptions options;
+        options.max_bytes = cap;
+        std::string s = highlighter({"flood"}).snippet(text, options);
+        std::string v = visible(s);
+        CHECK(v.size() <= cap);
+        CHECK(to_valid_utf8(s) == s);  // valid UTF-8: nothing cut mid-character
+        if (cap >= 50) CHECK_THAT(s, Catch::Contains("<mark>flood</mark>"));
+        CHECK_THAT(s, Catch::StartsWith("\u2026"));  // the match is far from the start
+    }
+}
+
+TEST_CASE("a snippet prefers the window with the most distinct matching terms", "[searcher]") {
+    std::string text = "Oil rose. ";
+    for (int i = 0; i < 30; ++i) text += "filler words here. ";
+    text += "Crude oil prices rose sharply on Monday. ";
+    for (int i = 0; i < 30; ++i) text += "more filler text. ";
+    SnippetOptions options;
+    options.max_bytes = 60;
+    std::string s = highlighter({"crude", "oil", "price"}).snippet(text, options);
+    CHECK(s == "\u2026<mark>Crude</mark> <mark>oil</mark> <mark>prices</mark> rose sharply on Monday. more filler\u2026");
+}
+
+TEST_CASE("one enormous token is cut at a character boundary", "[searcher]") {
+    std::string text(100, 'a');
+    text += "\u00e9";
+    text += std::string(300, 'b');
+    SnippetOptions options;
+    options.max_bytes = 102;
+    std::string s = highlighter({"x"}).snippet(text, options);
+    CHECK(s.size() <= 102);
+    CHECK(to_valid_utf8(s) == s);
+}
+
+TEST_CASE("split_words joins apostrophes, initialisms and numbers", "[searcher]") {
+    const std::string text = "O’Neill met U.S. envoys, paid 1,164.50 dlrs; pro-Kremlin.";
+    std::vector<std::string> words;
+    for (const auto& w : split_words(text)) words.push_back(text.substr(w.begin, w.end - w.begin));
+    CHECK(words == std::vector<std::string>{"O’Neill", "met", "U.S.", "envoys", "paid", "1,164.50", "dlrs", "pro",
+                                            "Kremlin"});
+}
