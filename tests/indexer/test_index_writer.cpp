@@ -117,3 +117,22 @@ TEST_CASE("index job: a missing input is a usage error, exit 2", "[indexer]") {
     CHECK(run_index_job(options, out, err) == kExitUsage);
     CHECK_THAT(err.str(), Catch::Contains("missing.jsonl"));
 }
+
+TEST_CASE("over-long words, ids and sources never abort indexing", "[indexer]") {
+    test::TempDir tmp;
+    IndexWriter w(tmp / "idx", false);
+    Article a;
+    a.id = std::string(500, 'i');
+    a.source = std::string(500, 'S');
+    a.title = std::string(300, 't');
+    a.url = std::string(5000, 'u');
+    a.tags["places"] = {std::string(400, 'p')};
+    a.paragraphs = {"before " + std::string(1000, 'x') + " after", std::string(40000, 'y') + " tail"};
+    w.add(a);
+    w.add(make_article("next", 1));
+    w.commit();
+    CHECK(w.document_count() == 3);
+    CHECK(docs_with(tmp / "idx", "after") == 1);
+    CHECK(docs_with(tmp / "idx", "tail") == 1);
+    CHECK(docs_with(tmp / "idx", schema::boolean_term(schema::kArticle, a.id)) == 2);
+}
