@@ -194,10 +194,15 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
     generator_.set_document(doc);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
+        // Every paragraph answers `title:`; the lead paragraph also carries the headline as
+        // ordinary words, so plain queries find an article by its headline without every
+        // paragraph of it matching through words it does not contain.
         generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
         generator_.increase_termpos();
-        generator_.index_text(title);
-        generator_.increase_termpos();
+        if (paragraph == 0) {
+            generator_.index_text(title);
+            generator_.increase_termpos();
+        }
     }
     generator_.index_text(normalize_for_terms(text));
 

@@ -2,11 +2,17 @@
 #include <herald/schema.hpp>
 #include <herald/search.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 #include <unordered_set>
 
 namespace herald {
+
+namespace {
+// Matches counted exactly before Xapian estimates the rest (Elasticsearch counts 10,000).
+constexpr Xapian::doccount kCheckAtLeast = 1000;
+}  // namespace
 
 SortOrder parse_sort_order(std::string_view name) {
     if (name == "relevance") return SortOrder::relevance;
@@ -92,7 +98,7 @@ SearchResult Searcher::run(const SearchRequest& request) {
     if (request.collapse) enquire.set_collapse_key(schema::kArticleId);
     const auto limit = static_cast<Xapian::doccount>(request.limit);
     const auto offset = static_cast<Xapian::doccount>(request.offset);
-    Xapian::MSet mset = enquire.get_mset(offset, limit, offset + limit + 1);
+    Xapian::MSet mset = enquire.get_mset(offset, limit, std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast));
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();

@@ -8,13 +8,24 @@ namespace herald {
 
 namespace {
 
-// Decodes the code point at text[i]; sets len. Invalid bytes decode as U+FFFD.
+// Decodes the code point at text[i] and sets len to its length in bytes. A byte
+// that does not start a complete sequence decodes as U+FFFD with length 1.
 unsigned code_point_at(std::string_view text, std::size_t i, std::size_t& len) {
-    Xapian::Utf8Iterator it(text.data() + i, text.size() - i);
-    unsigned cp = *it;
-    ++it;
-    len = static_cast<std::size_t>(it.raw() - (text.data() + i));
-    if (len == 0) len = 1;
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    len = utf8_sequence_length(b0);
+    if (len == 1 || i + len > text.size()) {
+        len = 1;
+        return b0 < 0x80 ? b0 : 0xFFFD;
+    }
+    unsigned cp = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(text[i + k]);
+        if ((b & 0xC0) != 0x80) {
+            len = 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b & 0x3F);
+    }
     return cp;
 }
 

@@ -50,7 +50,8 @@ std::string word_term(std::string_view word, const Xapian::Stem& stemmer);
 
 /// @brief Builds the Xapian document of one paragraph (DESIGN.md "Index"):
 ///        document data (JSON, keys in schema::data), title words with prefix `S`
-///        and weight schema::kTitleWeight, title and text words unprefixed (stemmed,
+///        and weight schema::kTitleWeight (every paragraph), title words unprefixed in the
+///        first paragraph only, text words unprefixed (stemmed,
 ///        positional, `increase_termpos` between fields so a phrase never spans two),
 ///        boolean terms (unique id, article, language, source, tags) and value slots.
 ///

@@ -101,8 +101,13 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     CHECK(pos.count("XStest wire") == 1);
     CHECK(pos.count("XTPLACESrussia") == 1);
     CHECK(pos.count("Len") == 1);
+    CHECK(pos.count("talk") == 0);     // the headline's plain words are in the lead paragraph only
+    auto lead = positions(analyzer.paragraph_document(a, 0));
+    REQUIRE(lead.count("talk") == 1);
+    REQUIRE(lead.count("first") == 1);
+    CHECK(lead.count("Stalk") == 1);
     // Title and body never share a phrase: the body starts after a gap.
-    CHECK(pos["governor"][0] > pos["talk"][0] + 1);
+    CHECK(lead["first"][0] > lead["talk"][0] + 1);
 
     CHECK(doc.get_value(schema::kPublished) == "20240516080000");
     CHECK(doc.get_value(schema::kArticleId) == "art-1");
