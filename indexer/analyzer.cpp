@@ -4,6 +4,7 @@
 #include <libstemmer.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <iterator>
 #include <stdexcept>
 
@@ -66,6 +67,13 @@ bool is_ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '
 // A byte that can belong to a word: ASCII letters/digits, '_' or any non-ASCII byte.
 bool is_word_byte(unsigned char c) { return is_ascii_alnum(c) || c == '_' || c >= 0x80; }
 
+// BCP 47 tags: the primary language subtag, lower-cased ("en-US" → "en").
+std::string primary_language(std::string_view language) {
+    std::string code(language.substr(0, language.find_first_of("-_")));
+    for (char& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return code;
+}
+
 }  // namespace
 
 Xapian::Stem make_stemmer(std::string_view language) {
@@ -74,15 +82,17 @@ Xapian::Stem make_stemmer(std::string_view language) {
 }
 
 Xapian::Stem make_stemmer_or_none(std::string_view language) {
+    const std::string code = primary_language(language);
     try {
-        return make_stemmer(language);
+        return make_stemmer(code);
     } catch (const std::invalid_argument&) {
         return Xapian::Stem();
     }
 }
 
 Xapian::Stopper* make_stopper(std::string_view language) {
-    if (language != "en" && language != "english" && language != "eng") return nullptr;
+    const std::string code = primary_language(language);
+    if (code != "en" && code != "english" && code != "eng") return nullptr;
     return new Xapian::SimpleStopper(std::begin(kEnglishStopWords), std::end(kEnglishStopWords));
 }
 
@@ -96,6 +106,9 @@ std::string normalize_for_terms(std::string_view in) {
             (static_cast<unsigned char>(in[i + 2]) == 0x99 || static_cast<unsigned char>(in[i + 2]) == 0x98)) {
             s += '\'';
             i += 2;
+        } else if (c == 0xEF && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xB8 &&
+                   (static_cast<unsigned char>(in[i + 2]) & 0xF0) == 0x80) {
+            i += 2;  // variation selectors U+FE00..U+FE0F (emoji presentation) are not words
         } else if (c == 0xCA && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xBC) {
             s += '\'';
             i += 1;
@@ -161,9 +174,7 @@ std::string word_term(std::string_view word, const Xapian::Stem& stemmer) {
     return stemmer(lower);
 }
 
-Analyzer::Analyzer() {
-    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
-}
+Analyzer::Analyzer() = default;
 
 const Xapian::Stem& Analyzer::stemmer(const std::string& language) {
     auto it = stemmers_.find(language);
@@ -190,7 +201,11 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
     Xapian::Document doc;
     doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
-    generator_.set_stemmer(stemmer(article.language));
+    const Xapian::Stem& stem = stemmer(article.language);
+    generator_.set_stemmer(stem);
+    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
+    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+                                                    : Xapian::TermGenerator::STEM_ALL);
     generator_.set_document(doc);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);

@@ -176,6 +176,16 @@ WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, co
     return counts;
 }
 
+// Removes `<dir>.build-*` folders left by runs that were killed; call with the lock held.
+void remove_stale_builds(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+    const std::string prefix = dir.filename().string() + ".build-";
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(it->path(), ec);
+    }
+}
+
 // Moves the freshly built @p built into place at @p dir, replacing what is there.
 void install(const fs::path& built, const fs::path& dir) {
     std::error_code ec;
@@ -188,8 +198,11 @@ void install(const fs::path& built, const fs::path& dir) {
 
 }  // namespace
 
-int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostream& err) {
+int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& err) {
     const auto t0 = Clock::now();
+    IndexJobOptions options = job;
+    options.index_dir = options.index_dir.lexically_normal();
+    if (options.index_dir.filename().empty()) options.index_dir = options.index_dir.parent_path();  // "idx/"
     Progress progress(!options.quiet && &err == &std::cerr && isatty(STDERR_FILENO), err, t0);
     const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     std::mutex err_mutex;
@@ -202,7 +215,25 @@ int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostrea
         err << ": " << e.message << '\n';
     };
 
+    // Usage errors first, before the index is touched.
+    if (options.inputs.empty()) {
+        err << "herald-index: no input given\n";
+        return kExitUsage;
+    }
+    for (const auto& input : options.inputs) {
+        std::error_code ec;
+        try {
+            if (!fs::exists(input, ec)) throw std::invalid_argument("no such file or folder: " + input.string());
+            if (!options.format && !fs::is_directory(input, ec)) detect_input_format(input);
+        } catch (const std::invalid_argument& e) {
+            err << "herald-index: " << e.what() << '\n';
+            return kExitUsage;
+        }
+    }
+
     // The index's own lock is held for the whole run, also while a new index is built beside it.
+    std::error_code exists_ec;
+    const bool existed = fs::exists(options.index_dir, exists_ec);
     std::unique_ptr<IndexWriter> writer;
     try {
         writer = std::make_unique<IndexWriter>(options.index_dir, false);
@@ -213,14 +244,25 @@ int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostrea
         err << "herald-index: " << e.what() << '\n';
         return kExitUsage;
     }
+    remove_stale_builds(options.index_dir);
     const bool fresh = options.rebuild || writer->document_count() == 0;
+    // On failure, a folder this run created holds nothing of value: remove it.
+    auto fail = [&](int code) {
+        if (!existed) {
+            writer.reset();
+            std::error_code ec;
+            fs::remove_all(options.index_dir, ec);
+        }
+        return code;
+    };
 
     ReadCounts totals;
     WriteCounts counts;
     Xapian::doccount final_count = 0;
     try {
-        if (fresh && threads > 1) {
-            // New index: parallel shards, merged by compaction, then moved into place.
+        if (fresh) {
+            // New index: parallel shards, merged by compaction, then moved into place; the
+            // old index (with --rebuild) serves until then, and stays if nothing was read.
             fs::path work = options.index_dir;
             work += ".build-" + std::to_string(getpid());
             std::error_code ec;
@@ -233,14 +275,19 @@ int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostrea
                 }
             } cleanup{work};
             counts = build_sharded(options, threads, work, work / "merged", progress, totals, errors);
+            if (totals.files == 0) {
+                throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                            std::string(options.format ? " of the --format given" : "") +
+                                            "); the index is unchanged");
+            }
+            if (options.rebuild && counts.articles_added + counts.articles_replaced == 0) {
+                throw std::invalid_argument("no article could be read; refusing to replace the index with an "
+                                            "empty one (the index is unchanged)");
+            }
             writer.reset();  // release the lock for the swap
             install(work / "merged", options.index_dir);
             final_count = Xapian::Database(options.index_dir.string()).get_doccount();
         } else {
-            if (options.rebuild) {
-                writer.reset();
-                writer = std::make_unique<IndexWriter>(options.index_dir, true);
-            }
             totals = read_inputs(
                 options, [&](Article&& a) {
                     writer->add(a);
@@ -252,19 +299,23 @@ int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostrea
             writer->commit();
             counts = writer->counts();
             final_count = writer->document_count();
+            if (totals.files == 0) {
+                throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                            std::string(options.format ? " of the --format given" : "") + ")");
+            }
         }
     } catch (const IndexLockedError& e) {
         progress.clear_line();
         err << "herald-index: " << e.what() << '\n';
-        return kExitLocked;
+        return fail(kExitLocked);
     } catch (const std::exception& e) {
         progress.clear_line();
         err << "herald-index: " << e.what() << '\n';
-        return kExitUsage;
+        return fail(kExitUsage);
     } catch (const Xapian::Error& e) {
         progress.clear_line();
         err << "herald-index: " << e.get_description() << '\n';
-        return kExitUsage;
+        return fail(kExitUsage);
     }
     progress.tick(true);
 

@@ -16,6 +16,11 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, Commi
         db_ = Xapian::WritableDatabase(dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
                                                                : Xapian::DB_CREATE_OR_OPEN);
     } catch (const Xapian::DatabaseLockError& e) {
+        // A lock file that cannot be created or opened (read-only folder) is an I/O
+        // problem, not another writer: Xapian then reports the system error.
+        if (e.get_msg().find("already locked") == std::string::npos) {
+            throw IndexError("cannot lock index " + dir.string() + " for writing: " + e.get_msg());
+        }
         throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian lock file " +
                                (dir / "flintlock").string() + "): " + e.get_msg());
     } catch (const Xapian::Error& e) {

@@ -245,6 +245,11 @@ std::vector<std::string> reuters_paragraphs(std::string_view body) {
     return paragraphs;
 }
 
+std::string strip_bom(std::string s) {
+    if (s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.erase(0, 3);
+    return s;
+}
+
 bool is_readme(const fs::path& p) {
     return lower_ascii(p.stem().string()).rfind("readme", 0) == 0;
 }
@@ -275,10 +280,11 @@ void read_jsonl(std::istream& in, const std::string& file_name, const ArticleSin
     std::size_t line_no = 0;
     while (std::getline(in, line)) {
         ++line_no;
+        if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
         if (trim(line).empty()) continue;
         Article article;
         try {
-            article = article_from_json(nlohmann::json::parse(line));
+            article = article_from_json(nlohmann::json::parse(to_valid_utf8(line)));
         } catch (const nlohmann::json::exception& e) {
             std::string what = e.what();
             // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
@@ -298,7 +304,7 @@ void read_text(std::istream& in, const std::string& id, const std::string& file_
                const ArticleSink& sink, const ErrorSink& errors) {
     std::ostringstream ss;
     ss << in.rdbuf();
-    std::string content = to_valid_utf8(ss.str());
+    std::string content = to_valid_utf8(strip_bom(ss.str()));
     std::string_view rest(content);
     std::string title;
     while (!rest.empty()) {
@@ -325,7 +331,7 @@ ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const
                            const ErrorSink& errors) {
     std::ostringstream ss;
     ss << in.rdbuf();
-    const std::string content = to_valid_utf8(ss.str());
+    const std::string content = to_valid_utf8(strip_bom(ss.str()));
     std::string_view s(content);
     ReutersCounts counts;
     std::size_t pos = 0, line = 1, line_pos = 0;
@@ -386,6 +392,7 @@ ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const
         }
         sink(std::move(a));
     }
+    if (counts.records == 0) errors({file_name, 0, "no <REUTERS> records: not a Reuters-21578 SGML file"});
     return counts;
 }
 
@@ -448,7 +455,7 @@ ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, co
             case InputFormat::text: {
                 std::string id;
                 if (is_folder) {
-                    fs::path rel = fs::relative(file, path, ec);
+                    fs::path rel = file.lexically_relative(path);
                     rel.replace_extension();
                     id = rel.generic_string();
                 } else {

@@ -32,6 +32,7 @@ void print_hits(const herald::SearchRequest& request, const herald::SearchResult
     } else {
         std::cout << "Showing " << request.offset + 1 << "–" << rank << " of ";
         if (result.lower_bound == result.upper_bound) std::cout << result.estimate;
+        else if (result.estimate == result.lower_bound) std::cout << "at least " << result.estimate;
         else std::cout << "about " << result.estimate;
         std::cout << " matching " << unit << ".";
     }
@@ -54,15 +55,21 @@ int main(int argc, char** argv) {
         "Exit codes: 0 searched (even with no hits); 1 invalid query, date or limit; 2 usage error\n"
         "or the index cannot be opened."};
     app.add_option("--index", index_dir, "index folder written by herald-index")->required();
-    app.add_option("--source", request.sources, "only this source (repeat for any of several)");
+    app.add_option("--source", request.sources, "only this source (repeat for any of several)")
+        ->allow_extra_args(false);
+    std::string language = "en";
+    app.add_option("--language", language,
+                   "stemming language of the query: that of the articles (default en; none: no stemming)");
     app.add_option("--from", request.from, "published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)");
     app.add_option("--to", request.to, "published on or before this date (inclusive)");
     app.add_option("--sort", sort, "relevance (default) or date (newest first)")
         ->check(CLI::IsMember({"relevance", "date"}));
     app.add_flag("--collapse", request.collapse, "best paragraph per article only");
-    app.add_option("--limit", request.limit, "hits to show (default 10, at most 1000)");
-    app.add_option("--offset", request.offset, "hits to skip (for paging)");
-    app.add_option("--snippet-bytes", request.snippet_bytes, "snippet length cap in bytes (default 200)");
+    app.add_option("--limit", request.limit, "hits to show (default 10, at most 1000)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--offset", request.offset, "hits to skip (for paging)")->check(CLI::NonNegativeNumber);
+    app.add_option("--snippet-bytes", request.snippet_bytes, "snippet length cap in bytes (default 200, 16 to 100000)")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
     app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
     try {
@@ -75,7 +82,7 @@ int main(int argc, char** argv) {
 
     try {
         request.sort = herald::parse_sort_order(sort);
-        herald::Searcher searcher(index_dir);
+        herald::Searcher searcher(index_dir, language);
         const bool ansi = !json && isatty(STDOUT_FILENO);
         if (!json) {
             herald::SnippetOptions style;

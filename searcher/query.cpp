@@ -63,7 +63,12 @@ std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& f
         }
         const std::string_view token = text.substr(i, end - i);
         bool taken = false;
-        if (starts_clean && !in_quotes && depth == 0) {
+        const bool has_word = std::any_of(token.begin(), token.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80;
+        });
+        if (!has_word && token.find("..") != std::string_view::npos) {
+            taken = true;  // "...", "..": punctuation, not a range
+        } else if (starts_clean && !in_quotes && depth == 0) {
             const std::size_t dots = token.find("..");
             if (token.compare(0, 7, "source:") == 0 && token.size() > 7 && token.find_first_of("\"()") == std::string_view::npos) {
                 filters.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(token.substr(7)))));
@@ -107,8 +112,10 @@ Xapian::Query date_range_query(std::string_view from, std::string_view to) {
 }
 
 QueryBuilder::QueryBuilder(const std::string& language, QueryLimits limits) : limits_(limits) {
-    parser_.set_stemmer(make_stemmer_or_none(language));
-    parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+    Xapian::Stem stemmer = make_stemmer_or_none(language);
+    parser_.set_stemming_strategy(stemmer.is_none() ? Xapian::QueryParser::STEM_NONE
+                                                    : Xapian::QueryParser::STEM_ALL);
+    parser_.set_stemmer(stemmer);
     if (Xapian::Stopper* stopper = make_stopper(language)) parser_.set_stopper(stopper->release());
     parser_.set_default_op(Xapian::Query::OP_AND);
     parser_.add_prefix("title", std::string(schema::kTitle));
@@ -129,7 +136,37 @@ Xapian::Query QueryBuilder::parse(std::string_view text) {
     // Xapian's parser would bind them to the neighbouring word only.
     std::vector<Xapian::Query> filters;
     const std::string rest = extract_filters(text, filters);
-    const std::string normalized = normalize_for_terms(rest);
+    std::string normalized = normalize_for_terms(rest);
+    // Only excluded words ("-oil -gas"): everything except them, like `NOT oil NOT gas`.
+    // (Xapian would otherwise search for the excluded words themselves.)
+    bool only_excluded = false;
+    {
+        std::string words;
+        std::size_t count = 0, excluded = 0;
+        std::size_t i = 0;
+        while (i < normalized.size()) {
+            while (i < normalized.size() && std::isspace(static_cast<unsigned char>(normalized[i]))) ++i;
+            std::size_t end = i;
+            bool quoted = false;  // a "phrase" with spaces is one token
+            while (end < normalized.size() &&
+                   (quoted || !std::isspace(static_cast<unsigned char>(normalized[end])))) {
+                if (normalized[end] == '"') quoted = !quoted;
+                ++end;
+            }
+            if (end > i) {
+                ++count;
+                if (normalized[i] == '-' && end - i > 1 && normalized[i + 1] != '-' && normalized[i + 1] != '(') {
+                    ++excluded;
+                    words += (words.empty() ? "" : " OR ") + normalized.substr(i + 1, end - i - 1);
+                }
+            }
+            i = end;
+        }
+        if (count > 0 && excluded == count) {
+            only_excluded = true;
+            normalized = words;
+        }
+    }
     constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                                 Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                                 Xapian::QueryParser::FLAG_PURE_NOT;
@@ -142,6 +179,9 @@ Xapian::Query QueryBuilder::parse(std::string_view text) {
         throw QueryError("cannot parse query: " + msg);
     } catch (const Xapian::Error& e) {
         throw QueryError("cannot parse query: " + e.get_msg());
+    }
+    if (only_excluded && !query.empty()) {
+        query = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, query);
     }
     if (!filters.empty()) {
         Xapian::Query filter = filters.size() == 1 ? filters[0]

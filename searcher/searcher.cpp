@@ -20,8 +20,8 @@ SortOrder parse_sort_order(std::string_view name) {
     throw QueryError("unknown sort order \"" + std::string(name) + "\" (relevance or date)");
 }
 
-Searcher::Searcher(const std::filesystem::path& index_dir)
-    : dir_(index_dir), builder_("en"), stemmer_(make_stemmer_or_none("en")) {
+Searcher::Searcher(const std::filesystem::path& index_dir, const std::string& language)
+    : dir_(index_dir), builder_(language), stemmer_(make_stemmer_or_none(language)) {
     std::error_code ec;
     if (!std::filesystem::is_directory(index_dir, ec)) {
         throw std::runtime_error("no index at " + index_dir.string() + " (folder not found)");
@@ -45,6 +45,11 @@ bool Searcher::reopen() {
 SearchResult Searcher::search(const SearchRequest& request) {
     if (request.limit > SearchRequest::kMaxLimit) {
         throw QueryError("limit must be at most " + std::to_string(SearchRequest::kMaxLimit));
+    }
+    if (request.snippet_bytes < SearchRequest::kMinSnippetBytes ||
+        request.snippet_bytes > SearchRequest::kMaxSnippetBytes) {
+        throw QueryError("snippet length must be between " + std::to_string(SearchRequest::kMinSnippetBytes) +
+                         " and " + std::to_string(SearchRequest::kMaxSnippetBytes) + " bytes");
     }
     if (request.offset > SearchRequest::kMaxOffset) {
         throw QueryError("offset must be at most " + std::to_string(SearchRequest::kMaxOffset));

@@ -3,6 +3,7 @@
 #include <herald/text.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace herald {
 
@@ -113,14 +114,12 @@ bool Highlighter::matches(std::string_view word) const {
 std::string Highlighter::snippet(std::string_view text, const SnippetOptions& options) const {
     const std::vector<WordSpan> words = split_words(text);
     std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
-    std::vector<std::string> matched_terms;
+    std::unordered_map<std::string, int> matched_terms;  // term → its index
     for (std::size_t i = 0; i < words.size(); ++i) {
         std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
         if (!matches(w)) continue;
-        std::string t = word_term(w, stemmer_);
-        auto it = std::find(matched_terms.begin(), matched_terms.end(), t);
-        match_id[i] = static_cast<int>(it - matched_terms.begin());
-        if (it == matched_terms.end()) matched_terms.push_back(std::move(t));
+        const int next_id = static_cast<int>(matched_terms.size());
+        match_id[i] = matched_terms.emplace(word_term(w, stemmer_), next_id).first->second;
     }
 
     const std::size_t ell = options.ellipsis.size();

@@ -23,17 +23,20 @@ namespace herald {
 /// @see https://snowballstem.org/ (Porter, "Snowball: A language for stemming algorithms", 2001)
 Xapian::Stem make_stemmer(std::string_view language);
 
-/// @brief Like make_stemmer(), but an unknown language gives no stemming instead of an error.
+/// @brief Like make_stemmer(), but an unknown language gives no stemming instead of an
+///        error. Language tags are reduced to their primary subtag ("en-US" → "en").
+/// @return a stemmer; Xapian::Stem::is_none() when the language has no Snowball stemmer.
 Xapian::Stem make_stemmer_or_none(std::string_view language);
 
 /// @brief A new English stop-word list for Xapian (the usual function words:
-///        "the", "a", "of", ...), or nullptr for other languages. The caller
+///        "the", "a", "of", ...) for "en", "en-GB", "english", …; nullptr for other languages. The caller
 ///        owns it; pass it to QueryParser::set_stopper(stopper->release()).
 Xapian::Stopper* make_stopper(std::string_view language);
 
 /// @brief Rewrites text so that Xapian's word splitting (TermGenerator and
 ///        QueryParser alike) produces the terms news search needs:
 ///        - curly and modifier apostrophes (U+2019, U+2018, U+02BC, U+FF07) become `'`;
+///        - variation selectors (U+FE00–U+FE0F, as in "❤️") are removed;
 ///        - a possessive `'s` / `'` after a word is removed ("Putin’s" → "Putin",
 ///          "ministers'" → "ministers"), other apostrophes stay ("O’Neill" → "O'Neill");
 ///        - initialisms with dots become one underscore-joined word, so they are

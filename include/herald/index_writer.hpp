@@ -53,7 +53,8 @@ class IndexWriter {
     /// @param dir the index folder; created (with parents) when missing.
     /// @param overwrite true: start from an empty index (all old documents dropped at the first commit).
     /// @throws IndexLockedError when another writer holds the lock.
-    /// @throws IndexError when @p dir cannot be created or is not a Xapian database.
+    /// @throws IndexError when @p dir cannot be created, is not a Xapian database, or
+    ///         cannot be written (e.g. a read-only folder).
     IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy = {});
 
     /// @brief Adds (or replaces) every paragraph of @p article, committing when the

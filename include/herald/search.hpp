@@ -32,9 +32,11 @@ struct SearchRequest {
     bool collapse = false;             ///< best paragraph per article only
     std::size_t offset = 0;            ///< hits to skip
     std::size_t limit = 10;            ///< hits to return, at most kMaxLimit
-    std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes
+    std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes; 16 to 100,000
     static constexpr std::size_t kMaxLimit = 1000;
     static constexpr std::size_t kMaxOffset = 100000;
+    static constexpr std::size_t kMinSnippetBytes = 16;
+    static constexpr std::size_t kMaxSnippetBytes = 100000;
 };
 
 struct Hit {
@@ -63,13 +65,15 @@ struct SearchResult {
 class Searcher {
    public:
     /// @param index_dir a folder written by IndexWriter.
+    /// @param language stemming language of queries: that of the articles to be found
+    ///        (ISO code or Snowball name; "none" or an unknown language: no stemming).
     /// @throws std::runtime_error naming the folder when it is missing or not an index.
-    explicit Searcher(const std::filesystem::path& index_dir);
+    explicit Searcher(const std::filesystem::path& index_dir, const std::string& language = "en");
 
     /// @brief Runs @p request. A query without terms and without filters gives no hits.
     ///        When the index changes under the search (Xapian::DatabaseModifiedError),
     ///        the database is reopened and the whole search rerun.
-    /// @throws QueryError for a bad query, date, limit or offset (a user error).
+    /// @throws QueryError for a bad query, date, limit, offset or snippet length (a user error).
     /// @throws std::runtime_error when the index cannot be read.
     SearchResult search(const SearchRequest& request);
 

@@ -61,5 +61,31 @@ for q in '' '&' 'Or' 'NOT oil' '"unbalanced' "$(printf 'x%.0s' $(seq 300))" 'a*'
     check "query [${q:0:20}] searches" 0 "$rc"
 done
 
+# --source takes one value per use; the query is not swallowed.
+one="$("$search" --index "$tmp/idx" --json --source 'test wire' Putin)"
+contains "--source then query" '"article_id":"a1"' "$one"
+none="$("$search" --index "$tmp/idx" --json --source 'other desk' Putin)"
+contains "--source filters" '"hits":[]' "$none"
+
+"$search" --index "$tmp/idx" --limit -1 oil >/dev/null 2>&1; rc=$?
+check "negative --limit is a usage error" 2 "$rc"
+"$search" --index "$tmp/idx" --snippet-bytes 3 oil >/dev/null 2>&1; rc=$?
+check "tiny --snippet-bytes is rejected" 1 "$rc"
+
+# A usage error creates no index.
+"$index" --index "$tmp/never" /etc/hostname >/dev/null 2>&1; rc=$?
+check "unknown extension is a usage error" 2 "$rc"
+check "no index left behind" "absent" "$([ -e "$tmp/never" ] && echo present || echo absent)"
+
+# A read-only index is an I/O error (2), not "locked" (3). Needs root to switch user.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$tmp"
+    chmod -R a+rX,a-w "$tmp/idx"
+    setpriv --reuid 65534 --regid 65534 --clear-groups "$index" --index "$tmp/idx" "$data/articles.jsonl" >/dev/null 2>"$tmp/ro.err"; rc=$?
+    check "read-only index exits 2" 2 "$rc"
+    contains "read-only message" "cannot lock index" "$(cat "$tmp/ro.err")"
+    chmod -R u+w "$tmp/idx"
+fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

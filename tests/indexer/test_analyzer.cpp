@@ -47,6 +47,7 @@ TEST_CASE("normalize_for_terms: apostrophes, possessives, initialisms", "[indexe
         {"\"crude oil\" AND title:cocoa", "\"crude oil\" AND title:cocoa"},
         {"it's", "it"},
         {"rock 'n' roll", "rock 'n' roll"},
+        {"I \u2764\ufe0f NY", "I \u2764 NY"},
     };
     for (const auto& r : rows) {
         INFO(r.in);
@@ -115,6 +116,27 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     CHECK_THAT(doc.get_data(), Catch::Contains("\"paragraph\":2"));
     CHECK_THAT(doc.get_data(), Catch::Contains("pro-Kremlin governor"));
     CHECK_THROWS_AS(analyzer.paragraph_document(a, 2), std::out_of_range);
+}
+
+TEST_CASE("languages without a stemmer index their words as written", "[indexer]") {
+    Analyzer analyzer;
+    for (const char* language : {"ja", "klingon", "und"}) {
+        INFO(language);
+        Article a;
+        a.id = "x";
+        a.language = language;
+        a.paragraphs = {"Running tests"};
+        auto pos = positions(analyzer.paragraph_document(a, 0));
+        CHECK(pos.count("running") == 1);
+        CHECK(pos.count("tests") == 1);
+    }
+    Article us;
+    us.id = "y";
+    us.language = "en-US";  // a language tag: its primary subtag stems
+    us.paragraphs = {"Running tests"};
+    auto pos = positions(analyzer.paragraph_document(us, 0));
+    CHECK(pos.count("run") == 1);
+    CHECK(pos.count("test") == 1);
 }
 
 TEST_CASE("an over-long word or id never breaks a document", "[indexer]") {

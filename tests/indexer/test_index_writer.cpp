@@ -6,6 +6,7 @@
 
 #include "support.hpp"
 
+#include <fstream>
 #include <sstream>
 
 using namespace herald;
@@ -105,6 +106,53 @@ TEST_CASE("index job: counts, exit codes, and an unchanged count on re-run", "[i
     std::ostringstream out3, err3;
     CHECK(run_index_job(options, out3, err3) == kExitOk);
     CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+}
+
+TEST_CASE("index job: --rebuild never replaces an index with nothing", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.quiet = true;
+    std::ostringstream out, err;
+    REQUIRE(run_index_job(options, out, err) == kExitOk);
+    REQUIRE(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+
+    std::filesystem::create_directories(tmp / "empty");
+    options.rebuild = true;
+    options.inputs = {tmp / "empty"};  // no input files at all
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitUsage);
+    CHECK_THAT(err2.str(), Catch::Contains("no input files"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+
+    options.inputs = {test::data_dir() / "articles.jsonl"};  // right file, wrong format: no records
+    options.format = InputFormat::reuters;
+    std::ostringstream out3, err3;
+    CHECK(run_index_job(options, out3, err3) == kExitUsage);
+    CHECK_THAT(err3.str(), Catch::Contains("refusing to replace"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+}
+
+TEST_CASE("index job: usage errors leave no index behind; stale builds are removed", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "text" / "README.TXT", tmp / "data.csv"};
+    options.quiet = true;
+    std::ofstream(tmp / "data.csv") << "a,b\n";
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitUsage);
+    CHECK_THAT(err.str(), Catch::Contains("data.csv"));
+    CHECK_FALSE(std::filesystem::exists(options.index_dir));
+
+    std::filesystem::create_directories(tmp / "idx.build-99999" / "shard-0");
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.index_dir = tmp / "idx/";  // a trailing slash names the same index
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitOk);
+    CHECK_FALSE(std::filesystem::exists(tmp / "idx.build-99999"));
+    CHECK(Xapian::Database((tmp / "idx").string()).get_doccount() == 4);
 }
 
 TEST_CASE("index job: a missing input is a usage error, exit 2", "[indexer]") {

@@ -72,6 +72,32 @@ TEST_CASE("JSONL reader accepts integer ids and rejects unknown entity types", "
     CHECK(c.errors[2].line == 4);
 }
 
+TEST_CASE("JSONL with invalid UTF-8 and a BOM is repaired, not rejected", "[indexer]") {
+    Collected c;
+    std::istringstream in("\xEF\xBB\xBF{\"id\": \"u1\", \"body\": \"caf\xE9 cr\xE8me\"}\n");
+    read_jsonl(in, "inline", c.sink(), c.error_sink());
+    CHECK(c.errors.empty());
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].paragraphs.at(0) == "caf\u00e9 cr\u00e8me");
+}
+
+TEST_CASE("a plain-text file's BOM is not part of its headline", "[indexer]") {
+    Collected c;
+    std::istringstream in("\xEF\xBB\xBFHeadline\n\nBody text.\n");
+    read_text(in, "t", "t.txt", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].title == "Headline");
+}
+
+TEST_CASE("a file that is not Reuters SGML is reported, not silently empty", "[indexer]") {
+    Collected c;
+    std::istringstream in("Just a headline\n\nAnd a paragraph.\n");
+    ReutersCounts counts = read_reuters(in, "story.sgm", c.sink(), c.error_sink());
+    CHECK(counts.records == 0);
+    REQUIRE(c.errors.size() == 1);
+    CHECK_THAT(c.errors[0].message, Catch::Contains("no <REUTERS> records"));
+}
+
 TEST_CASE("plain-text folder: headline first, ids from relative paths, README ignored", "[indexer]") {
     Collected c;
     ReadCounts counts = read_path(test::data_dir() / "text", std::nullopt, c.sink(), c.error_sink());

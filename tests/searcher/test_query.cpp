@@ -40,6 +40,11 @@ TEST_CASE("query strings parse to the expected Xapian queries", "[searcher]") {
         {"source:Reuters", "Query((<alldocuments> FILTER XSreuters))"},
         {"(oil source:x)", "Query((oil@1 FILTER XSx))"},
         {"\"crude oil", "Query((crude@1 PHRASE 2 oil@2))"},  // unbalanced quote: phrase to the end
+        // only excluded words: everything but them (Xapian alone would search for them)
+        {"-oil", "Query((<alldocuments> AND_NOT oil@1))"},
+        {"-\"crude oil\" -gas", "Query((<alldocuments> AND_NOT ((crude@1 PHRASE 2 oil@2) OR gas@3)))"},
+        {"\u2764\ufe0f oil", "Query(oil@1)"},  // an emoji's variation selector is not a word
+        {"...", "Query()"},  // punctuation, not a date range
         {"", "Query()"},
         {"&", "Query()"},
         {"  ", "Query()"},
