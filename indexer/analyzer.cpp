@@ -1,4 +1,5 @@
 #include <herald/analyzer.hpp>
+#include <herald/entities.hpp>
 #include <herald/schema.hpp>
 
 #include <libstemmer.h>
@@ -174,6 +175,62 @@ std::string word_term(std::string_view word, const Xapian::Stem& stemmer) {
     return stemmer(lower);
 }
 
+std::vector<std::vector<Entity>> paragraph_entities(const Article& article, const EntityExtractor* extractor) {
+    std::vector<std::vector<Entity>> out(article.paragraphs.size());
+    if (out.empty()) return out;
+
+    std::vector<Mention> mentions;
+    if (extractor != nullptr) {
+        for (std::size_t p = 0; p < article.paragraphs.size(); ++p) {
+            for (auto& m : extractor->extract(article.paragraphs[p])) {
+                m.paragraph = p;
+                mentions.push_back(std::move(m));
+            }
+        }
+    }
+    std::vector<Mention> given;
+    for (const auto& e : article.entities) {
+        Mention m;
+        m.type = e.type;
+        m.text = e.text;
+        m.canonical = e.text;
+        given.push_back(std::move(m));
+    }
+    canonicalize(mentions, given);
+    canonicalize(given);  // case-folds the given names among themselves
+
+    auto add_once = [](std::vector<Entity>& list, const std::string& type, const std::string& name) {
+        const std::string key = schema::entity_key(name);
+        if (key.empty()) return;
+        for (const auto& x : list) {
+            if (x.type == type && schema::entity_key(x.text) == key) return;
+        }
+        list.push_back({name, type});
+    };
+    for (const auto& m : mentions) add_once(out[m.paragraph], m.type, m.canonical);
+
+    // A given entity belongs where its name is written, or where a mention resolved to it;
+    // else to the lead paragraph.
+    std::vector<std::string> lowered;
+    lowered.reserve(article.paragraphs.size());
+    for (const auto& p : article.paragraphs) lowered.push_back(schema::entity_key(p));
+    for (const auto& g : given) {
+        const std::string key = schema::entity_key(g.canonical);
+        if (key.empty()) continue;
+        bool placed = false;
+        for (std::size_t p = 0; p < lowered.size(); ++p) {
+            bool here = lowered[p].find(key) != std::string::npos;
+            for (const auto& e : out[p]) here = here || (e.type == g.type && schema::entity_key(e.text) == key);
+            if (here) {
+                add_once(out[p], g.type, g.canonical);
+                placed = true;
+            }
+        }
+        if (!placed) add_once(out[0], g.type, g.canonical);
+    }
+    return out;
+}
+
 Analyzer::Analyzer() = default;
 
 const Xapian::Stem& Analyzer::stemmer(const std::string& language) {
@@ -182,7 +239,8 @@ const Xapian::Stem& Analyzer::stemmer(const std::string& language) {
     return it->second;
 }
 
-Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_t paragraph) {
+Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_t paragraph,
+                                              const std::vector<Entity>& entities) {
     const std::string& text = article.paragraphs.at(paragraph);
     const auto number = static_cast<unsigned>(paragraph + 1);
     namespace d = schema::data;
@@ -193,9 +251,9 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
         {d::kLanguage, article.language}, {d::kText, text},
     };
     if (!article.tags.empty()) data[d::kTags] = article.tags;
-    if (!article.entities.empty()) {
-        auto& entities = data[d::kEntities] = nlohmann::json::array();
-        for (const auto& e : article.entities) entities.push_back({{"name", e.text}, {"type", e.type}});
+    if (!entities.empty()) {
+        auto& list = data[d::kEntities] = nlohmann::json::array();
+        for (const auto& e : entities) list.push_back({{"name", e.text}, {"type", e.type}});
     }
 
     Xapian::Document doc;
@@ -227,9 +285,18 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
     if (!article.source.empty()) {
         doc.add_boolean_term(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
     }
-    for (const auto& [kind, values] : article.tags) {
-        for (const auto& v : values) doc.add_boolean_term(schema::tag_term(kind, v));
+    std::vector<std::pair<std::string, std::string>> facets;
+    for (const auto& e : entities) {
+        doc.add_boolean_term(schema::entity_term(e.type, e.text));
+        facets.emplace_back(schema::entity_facet(e.type), e.text);
     }
+    for (const auto& [kind, values] : article.tags) {
+        for (const auto& v : values) {
+            doc.add_boolean_term(schema::tag_term(kind, v));
+            facets.emplace_back("tag." + kind, v);
+        }
+    }
+    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
     doc.add_value(schema::kPublished, timestamp_key(article.published));
     doc.add_value(schema::kArticleId, article.id);
     doc.add_value(schema::kParagraph, Xapian::sortable_serialise(number));

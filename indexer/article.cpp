@@ -1,5 +1,6 @@
 #include <herald/article.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -48,6 +49,36 @@ std::string format_key(const Parts& p) {
 }
 
 }  // namespace
+
+std::string article_fingerprint(const Article& article, std::string_view analysis) {
+    std::uint64_t h = 14695981039346656037ULL;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xFF;  // field separator: ("ab", "c") differs from ("a", "bc")
+        h *= 1099511628211ULL;
+    };
+    mix(analysis);
+    for (const std::string* f : {&article.id, &article.title, &article.published, &article.source, &article.url,
+                                 &article.language}) {
+        mix(*f);
+    }
+    mix(std::to_string(article.paragraphs.size()));
+    for (const auto& p : article.paragraphs) mix(p);
+    for (const auto& [kind, values] : article.tags) {
+        mix(kind);
+        for (const auto& v : values) mix(v);
+    }
+    for (const auto& e : article.entities) {
+        mix(e.type);
+        mix(e.text);
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
 
 std::optional<std::string> parse_timestamp(std::string_view text) {
     std::size_t pos = 0;

@@ -1,5 +1,8 @@
 #include <herald/index_job.hpp>
+#include <herald/entities.hpp>
+#include <herald/index_layout.hpp>
 #include <herald/index_writer.hpp>
+#include <herald/schema.hpp>
 
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 namespace herald {
 
@@ -110,6 +114,8 @@ ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, 
 void add_counts(WriteCounts& into, const WriteCounts& c) {
     into.articles_added += c.articles_added;
     into.articles_replaced += c.articles_replaced;
+    into.articles_unchanged += c.articles_unchanged;
+    into.articles_deleted += c.articles_deleted;
     into.paragraphs_written += c.paragraphs_written;
     into.paragraphs_deleted += c.paragraphs_deleted;
 }
@@ -119,11 +125,14 @@ void add_counts(WriteCounts& into, const WriteCounts& c) {
 // their id (so a repeated id meets its earlier copy), then the shards are merged
 // with Xapian's compactor into @p out_dir.
 WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, const fs::path& work_dir,
-                          const fs::path& out_dir, Progress& progress, ReadCounts& totals, const ErrorSink& errors) {
+                          const fs::path& out_dir, const EntityExtractor* extractor, const std::string& analysis,
+                          Progress& progress, ReadCounts& totals, const ErrorSink& errors) {
     std::vector<std::unique_ptr<IndexWriter>> writers;
     std::vector<std::unique_ptr<ArticleQueue>> queues;
     for (std::size_t s = 0; s < shards; ++s) {
-        writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)), true));
+        writers.push_back(
+            std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)), true, CommitPolicy{}, extractor,
+                                          analysis));
         queues.push_back(std::make_unique<ArticleQueue>(256));
     }
     std::vector<std::future<void>> workers;
@@ -186,6 +195,19 @@ void remove_stale_builds(const fs::path& dir) {
     }
 }
 
+// A fresh build must have read something before it may replace an index.
+void check_fresh_input(const IndexJobOptions& options, const ReadCounts& totals, const WriteCounts& counts) {
+    if (totals.files == 0) {
+        throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                    std::string(options.format ? " of the --format given" : "") +
+                                    "); the index is unchanged");
+    }
+    if (options.rebuild && counts.articles_added + counts.articles_replaced == 0) {
+        throw std::invalid_argument("no article could be read; refusing to replace the index with an "
+                                    "empty one (the index is unchanged)");
+    }
+}
+
 // Moves the freshly built @p built into place at @p dir, replacing what is there.
 void install(const fs::path& built, const fs::path& dir) {
     std::error_code ec;
@@ -231,12 +253,29 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
         }
     }
 
+    std::unique_ptr<EntityExtractor> extractor;
+    std::string analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=off";
+    if (options.entities) {
+        const fs::path model = options.ner_model.empty() ? default_ner_model() : options.ner_model;
+        try {
+            extractor = std::make_unique<EntityExtractor>(model);
+            std::error_code ec;
+            analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=" + model.filename().string() + ":" +
+                       std::to_string(fs::file_size(model, ec));
+        } catch (const std::exception& e) {
+            err << "herald-index: cannot load the entity model: " << e.what()
+                << " (give --ner-model, or --no-entities to index without extraction)\n";
+            return kExitUsage;
+        }
+    }
+
     // The index's own lock is held for the whole run, also while a new index is built beside it.
     std::error_code exists_ec;
-    const bool existed = fs::exists(options.index_dir, exists_ec);
+    const bool existed = fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
     std::unique_ptr<IndexWriter> writer;
     try {
-        writer = std::make_unique<IndexWriter>(options.index_dir, false);
+        if (!existed) create_index_folder(options.index_dir);  // a new index has generations
+        writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{}, extractor.get(), analysis);
     } catch (const IndexLockedError& e) {
         err << "herald-index: " << e.what() << '\n';
         return kExitLocked;
@@ -245,6 +284,8 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
         return kExitUsage;
     }
     remove_stale_builds(options.index_dir);
+    const bool generations = has_generations(options.index_dir);
+    if (generations) remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
     const bool fresh = options.rebuild || writer->document_count() == 0;
     // On failure, a folder this run created holds nothing of value: remove it.
     auto fail = [&](int code) {
@@ -260,9 +301,36 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
     WriteCounts counts;
     Xapian::doccount final_count = 0;
     try {
-        if (fresh) {
-            // New index: parallel shards, merged by compaction, then moved into place; the
-            // old index (with --rebuild) serves until then, and stays if nothing was read.
+        if (fresh && generations) {
+            // A new generation beside the live one: parallel shards merged by compaction, then
+            // the stub is switched atomically. The live index serves throughout, and stays if
+            // nothing could be read.
+            const fs::path work = options.index_dir / ("build-" + std::to_string(getpid()));
+            const fs::path generation = next_generation(options.index_dir);
+            struct Cleanup {
+                std::vector<fs::path> paths;
+                ~Cleanup() {
+                    std::error_code e;
+                    for (const auto& p : paths) fs::remove_all(p, e);
+                }
+            } cleanup{{work, generation}};
+            counts = build_sharded(options, threads, work, generation, extractor.get(), analysis, progress, totals,
+                                   errors);
+            check_fresh_input(options, totals, counts);
+            const bool old_was_empty = writer->document_count() == 0;
+            writer.reset();  // release the lock of the old generation
+            switch_generation(options.index_dir, generation);
+            cleanup.paths.pop_back();  // the new generation is live
+            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+            // Readers move at their next reopen; the old generation goes after the grace period.
+            if (!old_was_empty && options.grace_seconds > 0) {
+                progress.clear_line();
+                std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
+            }
+            remove_retired(options.index_dir, old_was_empty ? std::chrono::seconds(0)
+                                                            : std::chrono::seconds(options.grace_seconds));
+        } else if (fresh) {
+            // An index folder of an older layout (plain glass): build beside it, then rename.
             fs::path work = options.index_dir;
             work += ".build-" + std::to_string(getpid());
             std::error_code ec;
@@ -274,28 +342,32 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
                     fs::remove_all(p, e);
                 }
             } cleanup{work};
-            counts = build_sharded(options, threads, work, work / "merged", progress, totals, errors);
-            if (totals.files == 0) {
-                throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
-                                            std::string(options.format ? " of the --format given" : "") +
-                                            "); the index is unchanged");
-            }
-            if (options.rebuild && counts.articles_added + counts.articles_replaced == 0) {
-                throw std::invalid_argument("no article could be read; refusing to replace the index with an "
-                                            "empty one (the index is unchanged)");
-            }
+            counts = build_sharded(options, threads, work, work / "merged", extractor.get(), analysis, progress, totals,
+                                   errors);
+            check_fresh_input(options, totals, counts);
             writer.reset();  // release the lock for the swap
             install(work / "merged", options.index_dir);
             final_count = Xapian::Database(options.index_dir.string()).get_doccount();
         } else {
+            std::unordered_set<std::string> ids;  // for --prune
             totals = read_inputs(
                 options, [&](Article&& a) {
+                    if (options.prune) ids.insert(a.id);
                     writer->add(a);
                     ++progress.articles;
                     progress.paragraphs += a.paragraphs.size();
                     progress.tick();
                 },
                 errors);
+            if (options.prune) {
+                if (totals.skipped > 0) {
+                    progress.clear_line();
+                    err << "herald-index: not pruning: " << totals.skipped
+                        << " records could not be read, and their articles must not be lost\n";
+                } else if (totals.files > 0) {
+                    writer->prune(ids);
+                }
+            }
             writer->commit();
             counts = writer->counts();
             final_count = writer->document_count();
@@ -319,12 +391,15 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
     }
     progress.tick(true);
 
-    char summary[256];
+    char summary[320];
     std::snprintf(summary, sizeof summary,
-                  "indexed %zu articles (%zu added, %zu replaced), %zu paragraphs, %zu skipped, "
-                  "%zu without body; index holds %u paragraphs; %.2f s",
-                  counts.articles_added + counts.articles_replaced, counts.articles_added, counts.articles_replaced,
-                  counts.paragraphs_written, totals.skipped, totals.no_body, final_count, seconds_since(t0));
+                  "indexed %zu articles (%zu added, %zu replaced, %zu unchanged, %zu deleted), %zu paragraphs "
+                  "written, %zu skipped, %zu without body; index holds %u paragraphs; %.2f s%s",
+                  counts.articles_added + counts.articles_replaced + counts.articles_unchanged, counts.articles_added,
+                  counts.articles_replaced, counts.articles_unchanged, counts.articles_deleted,
+                  counts.paragraphs_written, totals.skipped, totals.no_body, final_count, seconds_since(t0),
+                  counts.articles_added + counts.articles_replaced + counts.articles_deleted == 0 ? "; nothing changed"
+                                                                                                  : "");
     out << summary << '\n';
     return totals.skipped > 0 && !options.skip_errors ? kExitSkipped : kExitOk;
 }

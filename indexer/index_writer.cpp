@@ -7,8 +7,9 @@
 
 namespace herald {
 
-IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy)
-    : policy_(policy) {
+IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy,
+                         const EntityExtractor* extractor, std::string analysis)
+    : policy_(policy), extractor_(extractor), analysis_(std::move(analysis)) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw IndexError("cannot create index folder " + dir.string() + ": " + ec.message());
@@ -30,15 +31,32 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, Commi
 }
 
 void IndexWriter::add(const Article& article) {
+    const std::string fingerprint = article_fingerprint(article, analysis_);
+    if (!started_empty_ || seen_.count(article.id)) {
+        try {
+            const std::string term = schema::boolean_term(schema::kArticle, article.id);
+            auto it = db_.postlist_begin(term);
+            if (it != db_.postlist_end(term) && db_.get_termfreq(term) == article.paragraphs.size() &&
+                db_.get_document(*it).get_value(schema::kFingerprint) == fingerprint) {
+                ++counts_.articles_unchanged;
+                return;
+            }
+        } catch (const Xapian::Error& e) {
+            throw IndexError("cannot read article " + article.id + ": " + e.get_description());
+        }
+    }
+    const auto entities = paragraph_entities(article, extractor_);
     std::vector<Xapian::Document> documents;
     documents.reserve(article.paragraphs.size());
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
-        documents.push_back(analyzer_.paragraph_document(article, i));
+        documents.push_back(analyzer_.paragraph_document(article, i, entities[i]));
+        documents.back().add_value(schema::kFingerprint, fingerprint);
+        for (const auto& e : entities[i]) displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
     }
-    add(article, std::move(documents));
+    write(article, std::move(documents));
 }
 
-void IndexWriter::add(const Article& article, std::vector<Xapian::Document> documents) {
+void IndexWriter::write(const Article& article, std::vector<Xapian::Document> documents) {
     try {
         const bool fresh = started_empty_ && seen_.insert(article.id).second;
         if (fresh) {
@@ -76,12 +94,39 @@ void IndexWriter::add(const Article& article, std::vector<Xapian::Document> docu
 
 void IndexWriter::commit() {
     try {
+        // Display forms of entity names, for autocomplete; the first form written stays.
+        for (const auto& [term, display] : displays_) {
+            const std::string key = schema::display_key(term);
+            if (key.size() <= schema::kMaxTermBytes && db_.get_metadata(key).empty()) db_.set_metadata(key, display);
+        }
+        displays_.clear();
         db_.commit();
     } catch (const Xapian::Error& e) {
         throw IndexError("commit failed: " + e.get_description());
     }
     pending_documents_ = 0;
     pending_bytes_ = 0;
+}
+
+std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) {
+    std::unordered_set<std::string> keep_terms;
+    for (const auto& id : keep_ids) keep_terms.insert(schema::boolean_term(schema::kArticle, id));
+    const std::string prefix(schema::kArticle);
+    std::vector<std::string> doomed;
+    try {
+        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+            if (!keep_terms.count(*it)) doomed.push_back(*it);
+        }
+        for (const auto& term : doomed) {
+            counts_.paragraphs_deleted += db_.get_termfreq(term);
+            db_.delete_document(term);
+            if (++pending_documents_ >= policy_.max_documents) commit();
+        }
+    } catch (const Xapian::Error& e) {
+        throw IndexError("prune failed: " + e.get_description());
+    }
+    counts_.articles_deleted += doomed.size();
+    return doomed.size();
 }
 
 Xapian::doccount IndexWriter::document_count() const { return db_.get_doccount(); }

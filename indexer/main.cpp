@@ -22,8 +22,15 @@ int main(int argc, char** argv) {
         ->excludes(rebuild);
     app.add_option("--threads", options.threads, "analysis threads (default: number of cores)")
         ->check(CLI::Range(1, 256));
+    app.add_flag("--prune", options.prune,
+                 "the input is a full snapshot: delete indexed articles that are not in it");
+    app.add_option("--grace", options.grace_seconds,
+                   "seconds the old index stays after a rebuild switches to the new one (default 10)");
     app.add_flag("--skip-errors", options.skip_errors, "exit 0 even when malformed records were skipped");
     app.add_flag("-q,--quiet", options.quiet, "no progress, only errors and the summary line");
+    bool no_entities = false;
+    app.add_flag("--no-entities", no_entities, "do not extract entities (given JSONL entities are still indexed)");
+    app.add_option("--ner-model", options.ner_model, "entity model file (default: the shipped corpus/models/ner-en.bin)");
     app.add_option("INPUT", options.inputs, "files or folders to index")->required()->check(CLI::ExistingPath);
     try {
         app.parse(argc, argv);
@@ -32,5 +39,6 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     if (!format.empty()) options.format = herald::parse_input_format(format);
+    options.entities = !no_entities;
     return herald::run_index_job(options, std::cout, std::cerr);
 }

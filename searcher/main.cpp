@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <tuple>
 
 namespace {
 
@@ -27,8 +28,11 @@ void print_hits(const herald::SearchRequest& request, const herald::SearchResult
         std::cout << "   " << hit.snippet << "\n\n";
     }
     const char* unit = request.collapse ? "articles" : "paragraphs";
-    if (result.hits.empty()) {
+    if (result.upper_bound == 0) {
         std::cout << "No matching " << unit << ".";
+    } else if (result.hits.empty()) {
+        std::cout << (result.lower_bound == result.upper_bound ? "" : "About ") << result.estimate << " matching "
+                  << unit << ", none on this page.";
     } else {
         std::cout << "Showing " << request.offset + 1 << "–" << rank << " of ";
         if (result.lower_bound == result.upper_bound) std::cout << result.estimate;
@@ -37,6 +41,16 @@ void print_hits(const herald::SearchRequest& request, const herald::SearchResult
         std::cout << " matching " << unit << ".";
     }
     std::cout << " (" << result.took_ms << " ms)\n";
+    for (const auto& [name, values] : result.facets) {
+        if (values.empty()) continue;
+        std::cout << '\n' << bold << name << reset << (result.facets_exact ? "" : " (at least)") << ":";
+        const char* sep = " ";
+        for (const auto& v : values) {
+            std::cout << sep << v.value << " (" << v.count << ")";
+            sep = ", ";
+        }
+        std::cout << '\n';
+    }
 }
 
 }  // namespace
@@ -57,6 +71,16 @@ int main(int argc, char** argv) {
     app.add_option("--index", index_dir, "index folder written by herald-index")->required();
     app.add_option("--source", request.sources, "only this source (repeat for any of several)")
         ->allow_extra_args(false);
+    for (auto [flag, target, help] : {std::tuple{"--person", &request.persons, "only paragraphs naming this person"},
+                                      std::tuple{"--place", &request.places, "only paragraphs naming this place"},
+                                      std::tuple{"--org", &request.orgs, "only paragraphs naming this organization"}}) {
+        app.add_option(flag, *target, std::string(help) + " (repeat: any of them; across flags: all)")
+            ->allow_extra_args(false);
+    }
+    bool facets = false;
+    app.add_flag("--facets", facets, "count person, place and org facets (and Reuters tags) over all matches");
+    app.add_option("--facet-size", request.facet_size, "values shown per facet (default 10)")
+        ->check(CLI::Range(1, 1000));
     std::string language = "en";
     app.add_option("--language", language,
                    "stemming language of the query: that of the articles (default en; none: no stemming)");
@@ -79,6 +103,7 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     for (std::size_t i = 0; i < words.size(); ++i) request.query += (i ? " " : "") + words[i];
+    if (facets) request.facets = herald::known_facets();
 
     try {
         request.sort = herald::parse_sort_order(sort);

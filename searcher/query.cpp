@@ -2,9 +2,11 @@
 #include <herald/article.hpp>
 #include <herald/query.hpp>
 #include <herald/schema.hpp>
+#include <herald/text.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 namespace herald {
 
@@ -25,65 +27,91 @@ class PublishedRangeProcessor : public Xapian::RangeProcessor {
     }
 };
 
-// `source:Reuters` → boolean term XS + "reuters".
-class SourceFieldProcessor : public Xapian::FieldProcessor {
-   public:
-    Xapian::Query operator()(const std::string& value) override {
-        return Xapian::Query(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(value)));
-    }
-};
 
 bool is_date_bound(std::string_view s) {
     return s.empty() || date_bound_key(s, false).has_value() ||
            (s.size() >= 4 && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
 }
 
-// Removes top-level `source:value` and `date..date` tokens from @p text, appending
-// their queries to @p filters. Tokens inside quotes or parentheses stay.
+// The boolean term of `field:value` for the filter fields, or "" for other fields.
+std::string filter_term(std::string_view field, std::string_view value) {
+    if (field == "source") return schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(value)));
+    if (field == "person") return schema::entity_term("person", value);
+    if (field == "place") return schema::entity_term("place", value);
+    if (field == "org") return schema::entity_term("organization", value);
+    return {};
+}
+
+// Removes top-level filters — `source:x`, `person:"Kim Jong Un"`, `place:x`, `org:x` and
+// date ranges `a..b` — from @p text and appends their queries to @p filters: values of one
+// field are OR-ed, fields AND-ed. Tokens inside parentheses stay for the parser.
 std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& filters) {
     std::string rest;
     rest.reserve(text.size());
-    bool in_quotes = false;
+    std::map<std::string, std::vector<Xapian::Query>> by_field;
     int depth = 0;
     std::size_t i = 0;
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     while (i < text.size()) {
-        const char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            rest += c;
-            ++i;
+        if (is_space(text[i])) {
+            rest += text[i++];
             continue;
         }
+        // A token ends at white space outside quotes: `person:"Kim Jong Un"` is one token.
+        const bool top_level = depth == 0;
         std::size_t end = i;
-        bool starts_clean = !in_quotes && depth == 0;
-        while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n' && text[end] != '\r') {
-            if (text[end] == '"') in_quotes = !in_quotes;
-            else if (!in_quotes && text[end] == '(') ++depth;
-            else if (!in_quotes && text[end] == ')' && depth > 0) --depth;
+        bool quoted = false;
+        while (end < text.size() && (quoted || !is_space(text[end]))) {
+            if (text[end] == '"') quoted = !quoted;
+            else if (!quoted && text[end] == '(') ++depth;
+            else if (!quoted && text[end] == ')' && depth > 0) --depth;
             ++end;
         }
         const std::string_view token = text.substr(i, end - i);
-        bool taken = false;
+        i = end;
         const bool has_word = std::any_of(token.begin(), token.end(), [](char ch) {
             return std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80;
         });
-        if (!has_word && token.find("..") != std::string_view::npos) {
-            taken = true;  // "...", "..": punctuation, not a range
-        } else if (starts_clean && !in_quotes && depth == 0) {
+        if (!has_word && token.find("..") != std::string_view::npos) continue;  // "...": punctuation
+        if (top_level && depth == 0) {
+            const std::size_t colon = token.find(':');
+            if (colon != std::string_view::npos && colon > 0) {
+                std::string_view value = token.substr(colon + 1);
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+                    value = value.substr(1, value.size() - 2);
+                }
+                const std::string term = value.find_first_of("\"()") == std::string_view::npos && !trim(value).empty()
+                                             ? filter_term(token.substr(0, colon), trim(value))
+                                             : std::string();
+                if (!term.empty()) {
+                    by_field[std::string(token.substr(0, colon))].emplace_back(term);
+                    continue;
+                }
+            }
             const std::size_t dots = token.find("..");
-            if (token.compare(0, 7, "source:") == 0 && token.size() > 7 && token.find_first_of("\"()") == std::string_view::npos) {
-                filters.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(token.substr(7)))));
-                taken = true;
-            } else if (dots != std::string_view::npos && token.size() > 2 && is_date_bound(token.substr(0, dots)) &&
-                       is_date_bound(token.substr(dots + 2))) {
+            if (dots != std::string_view::npos && token.size() > 2 && token.find('"') == std::string_view::npos &&
+                is_date_bound(token.substr(0, dots)) && is_date_bound(token.substr(dots + 2))) {
                 filters.push_back(date_range_query(token.substr(0, dots), token.substr(dots + 2)));
-                taken = true;
+                continue;
             }
         }
-        if (!taken) rest.append(token);
-        i = end;
+        rest.append(token);
     }
+    for (auto& [field, queries] : by_field) filters.emplace_back(Xapian::Query::OP_OR, queries.begin(), queries.end());
     return rest;
 }
+
+// `source:Reuters`, `person:"Kim Jong Un"` inside parentheses: the field's boolean term.
+class FilterFieldProcessor : public Xapian::FieldProcessor {
+   public:
+    explicit FilterFieldProcessor(std::string field) : field_(std::move(field)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        return Xapian::Query(filter_term(field_, trim(value)));
+    }
+
+   private:
+    std::string field_;
+};
 
 }  // namespace
 
@@ -119,7 +147,9 @@ QueryBuilder::QueryBuilder(const std::string& language, QueryLimits limits) : li
     if (Xapian::Stopper* stopper = make_stopper(language)) parser_.set_stopper(stopper->release());
     parser_.set_default_op(Xapian::Query::OP_AND);
     parser_.add_prefix("title", std::string(schema::kTitle));
-    parser_.add_boolean_prefix("source", (new SourceFieldProcessor)->release());
+    for (const char* field : {"source", "person", "place", "org"}) {
+        parser_.add_boolean_prefix(field, (new FilterFieldProcessor(field))->release());
+    }
     parser_.add_rangeprocessor((new PublishedRangeProcessor)->release());
     parser_.set_max_expansion(limits_.max_wildcard, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 }

@@ -1,9 +1,13 @@
 #include <herald/analyzer.hpp>
+#include <herald/index_layout.hpp>
 #include <herald/schema.hpp>
 #include <herald/search.hpp>
+#include <herald/text.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <unordered_map>
 #include <system_error>
 #include <unordered_set>
 
@@ -12,7 +16,75 @@ namespace herald {
 namespace {
 // Matches counted exactly before Xapian estimates the rest (Elasticsearch counts 10,000).
 constexpr Xapian::doccount kCheckAtLeast = 1000;
+
+// Counts the facet values (slot schema::kFacets) of every document the matcher examines.
+// Xapian shows a spy each matching paragraph, collapsed or not; with collapse the spy
+// counts each (article, value) pair once, so counts are articles.
+class FacetSpy : public Xapian::MatchSpy {
+   public:
+    FacetSpy(const std::vector<std::string>& facets, bool collapse)
+        : wanted_(facets.begin(), facets.end()), collapse_(collapse) {}
+
+    void operator()(const Xapian::Document& doc, double) override {
+        ++documents_;
+        const std::string article = collapse_ ? doc.get_value(schema::kArticleId) : std::string();
+        if (collapse_) articles_.insert(article);
+        const std::string slot = doc.get_value(schema::kFacets);
+        if (slot.empty()) return;
+        schema::decode_facets(slot, [&](std::string_view facet, std::string_view name) {
+            if (!wanted_.count(std::string(facet))) return;
+            std::string key(facet);
+            key += '\x1f';
+            key += schema::entity_key(name);
+            if (collapse_ && !seen_.insert(article + '\x1e' + key).second) return;
+            auto [it, fresh] = counts_.try_emplace(std::move(key));
+            if (fresh) it->second.display = std::string(name);
+            ++it->second.count;
+        });
+    }
+
+    std::string name() const override { return "herald.FacetSpy"; }
+    Xapian::doccount documents() const { return documents_; }
+    /// Distinct articles seen (counted only with collapse).
+    Xapian::doccount articles() const { return static_cast<Xapian::doccount>(articles_.size()); }
+
+    // Values of @p facet, most frequent first, then by name; at most @p size.
+    std::vector<FacetValue> top(const std::string& facet, std::size_t size, Xapian::doccount unseen) const {
+        std::vector<FacetValue> values;
+        const std::string prefix = facet + '\x1f';
+        for (const auto& [key, entry] : counts_) {
+            if (key.compare(0, prefix.size(), prefix) == 0) {
+                values.push_back({entry.display, entry.count, entry.count + unseen});
+            }
+        }
+        std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+            return a.count != b.count ? a.count > b.count : a.value < b.value;
+        });
+        if (values.size() > size) values.resize(size);
+        return values;
+    }
+
+   private:
+    struct Entry {
+        std::string display;
+        Xapian::doccount count = 0;
+    };
+    std::unordered_set<std::string> wanted_;
+    bool collapse_;
+    Xapian::doccount documents_ = 0;
+    std::unordered_map<std::string, Entry> counts_;
+    std::unordered_set<std::string> seen_;
+    std::unordered_set<std::string> articles_;
+};
+
 }  // namespace
+
+const std::vector<std::string>& known_facets() {
+    static const std::vector<std::string> names = {"person", "place", "org", "misc",
+                                                   "tag.places", "tag.people", "tag.orgs",
+                                                   "tag.exchanges", "tag.topics"};
+    return names;
+}
 
 SortOrder parse_sort_order(std::string_view name) {
     if (name == "relevance") return SortOrder::relevance;
@@ -26,19 +98,36 @@ Searcher::Searcher(const std::filesystem::path& index_dir, const std::string& la
     if (!std::filesystem::is_directory(index_dir, ec)) {
         throw std::runtime_error("no index at " + index_dir.string() + " (folder not found)");
     }
+    open_database();
+}
+
+void Searcher::open_database() {
     try {
-        db_ = Xapian::Database(index_dir.string());
+        stub_ = stub_text(dir_);
+        db_ = Xapian::Database(dir_.string());
     } catch (const Xapian::Error& e) {
-        throw std::runtime_error("cannot open index " + index_dir.string() + ": " + e.get_msg());
+        throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
     }
     builder_.set_database(db_);
 }
 
 bool Searcher::reopen() {
     try {
+        // A rebuild switches the stub to a new generation; Xapian's reopen() would stay on
+        // the old one, so a changed stub means opening the index afresh.
+        if (stub_text(dir_) != stub_) {
+            open_database();
+            return true;
+        }
         return db_.reopen();
     } catch (const Xapian::Error& e) {
-        throw std::runtime_error("cannot reopen index " + dir_.string() + ": " + e.get_msg());
+        // The old generation may be gone already: open the live one.
+        try {
+            open_database();
+            return true;
+        } catch (const std::exception&) {
+            throw std::runtime_error("cannot reopen index " + dir_.string() + ": " + e.get_msg());
+        }
     }
 }
 
@@ -50,6 +139,15 @@ SearchResult Searcher::search(const SearchRequest& request) {
         request.snippet_bytes > SearchRequest::kMaxSnippetBytes) {
         throw QueryError("snippet length must be between " + std::to_string(SearchRequest::kMinSnippetBytes) +
                          " and " + std::to_string(SearchRequest::kMaxSnippetBytes) + " bytes");
+    }
+    for (const auto& f : request.facets) {
+        if (std::find(known_facets().begin(), known_facets().end(), f) == known_facets().end()) {
+            throw QueryError("unknown facet \"" + f + "\" (person, place, org, misc, tag.places, tag.people, "
+                             "tag.orgs, tag.exchanges, tag.topics)");
+        }
+    }
+    if (request.facet_size < 1 || request.facet_size > 1000) {
+        throw QueryError("facet size must be between 1 and 1000");
     }
     if (request.offset > SearchRequest::kMaxOffset) {
         throw QueryError("offset must be at most " + std::to_string(SearchRequest::kMaxOffset));
@@ -82,6 +180,15 @@ SearchResult Searcher::run(const SearchRequest& request) {
         filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
     }
     if (!request.from.empty() || !request.to.empty()) filters.push_back(date_range_query(request.from, request.to));
+    const std::pair<const std::vector<std::string>*, const char*> entity_filters[] = {
+        {&request.persons, "person"}, {&request.places, "place"}, {&request.orgs, "organization"}};
+    for (const auto& [values, type] : entity_filters) {
+        std::vector<Xapian::Query> any;
+        for (const auto& v : *values) {
+            if (!trim(v).empty()) any.emplace_back(schema::entity_term(type, trim(v)));
+        }
+        if (!any.empty()) filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
 
     const bool no_terms = query.empty();
     if (no_terms && filters.empty()) {
@@ -103,10 +210,30 @@ SearchResult Searcher::run(const SearchRequest& request) {
     if (request.collapse) enquire.set_collapse_key(schema::kArticleId);
     const auto limit = static_cast<Xapian::doccount>(request.limit);
     const auto offset = static_cast<Xapian::doccount>(request.offset);
-    Xapian::MSet mset = enquire.get_mset(offset, limit, std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast));
+    Xapian::doccount check_at_least = std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast);
+    std::optional<FacetSpy> spy;
+    if (!request.facets.empty()) {
+        spy.emplace(request.facets, request.collapse);
+        enquire.add_matchspy(&*spy);
+        check_at_least = std::max(check_at_least, std::min(db_.get_doccount(), kMaxFacetDocuments));
+    }
+    Xapian::MSet mset = enquire.get_mset(offset, limit, check_at_least);
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
+    if (spy) {
+        // The matcher examined every match when it was asked to check at least as many
+        // documents as the index holds: then the spy saw every matching paragraph.
+        result.facets_exact = check_at_least >= db_.get_doccount();
+        const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
+        const Xapian::doccount unseen =
+            result.facets_exact || all <= spy->documents() ? 0 : all - spy->documents();
+        if (result.facets_exact && request.collapse) {
+            // Xapian's collapsed totals are estimates; the spy knows the exact article count.
+            result.estimate = result.lower_bound = result.upper_bound = spy->articles();
+        }
+        for (const auto& f : request.facets) result.facets.emplace_back(f, spy->top(f, request.facet_size, unseen));
+    }
 
     // Terms to highlight: the query's unprefixed terms and its title terms.
     std::unordered_set<std::string> terms;
@@ -166,6 +293,16 @@ nlohmann::json to_json(const SearchResult& result) {
                         {"snippet", h.snippet},
                         {"entities", std::move(entities)}});
     }
+    nlohmann::json facets = nlohmann::json::object();
+    for (const auto& [name, values] : result.facets) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& v : values) {
+            nlohmann::json item = {{"value", v.value}, {"count", v.count}};
+            if (!result.facets_exact) item["count_upper_bound"] = v.count_upper_bound;
+            list.push_back(std::move(item));
+        }
+        facets[name] = std::move(list);
+    }
     return {{"query", result.query},
             {"total",
              {{"estimate", result.estimate},
@@ -173,7 +310,8 @@ nlohmann::json to_json(const SearchResult& result) {
               {"upper_bound", result.upper_bound}}},
             {"took_ms", result.took_ms},
             {"hits", std::move(hits)},
-            {"facets", nlohmann::json::object()},
+            {"facets", std::move(facets)},
+            {"facets_exact", result.facets_exact},
             {"suggestion", nullptr}};
 }
 

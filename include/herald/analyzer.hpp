@@ -51,6 +51,16 @@ std::string normalize_for_terms(std::string_view text);
 /// Used by snippets to decide which words match.
 std::string word_term(std::string_view word, const Xapian::Stem& stemmer);
 
+class EntityExtractor;
+
+/// @brief The entities of each paragraph of @p article, with canonical names: the mentions
+///        @p extractor finds (none when it is nullptr) and the article's given entities
+///        (`article.entities`), canonicalized together within the article. A given entity
+///        belongs to the paragraphs whose text contains its name (case-insensitively), or to
+///        the lead paragraph when none does. Each paragraph lists an entity once.
+/// @return one list per paragraph, in article order. Thread-safe if @p extractor is.
+std::vector<std::vector<Entity>> paragraph_entities(const Article& article, const EntityExtractor* extractor);
+
 /// @brief Builds the Xapian document of one paragraph (DESIGN.md "Index"):
 ///        document data (JSON, keys in schema::data), title words with prefix `S`
 ///        and weight schema::kTitleWeight (every paragraph), title words unprefixed in the
@@ -65,8 +75,12 @@ class Analyzer {
 
     /// @brief The document for paragraph @p paragraph (0-based index into
     ///        article.paragraphs; stored and shown 1-based).
+    /// @param entities the paragraph's entities with canonical names (see
+    ///        paragraph_entities()): boolean terms (schema::entity_term), facet values
+    ///        (slot schema::kFacets, with the article's tags) and the data's "entities".
     /// @throws std::out_of_range if @p paragraph is not an index of article.paragraphs.
-    Xapian::Document paragraph_document(const Article& article, std::size_t paragraph);
+    Xapian::Document paragraph_document(const Article& article, std::size_t paragraph,
+                                        const std::vector<Entity>& entities = {});
 
     /// @brief The stemmer of @p language (cached; unknown languages do not stem).
     const Xapian::Stem& stemmer(const std::string& language);

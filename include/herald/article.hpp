@@ -29,6 +29,12 @@ struct Article {
     std::vector<Entity> entities;
 };
 
+/// @brief A 16-hex-digit fingerprint (64-bit FNV-1a) of everything indexed of @p article:
+///        id, title, published, source, url, language, paragraphs, tags and given entities,
+///        plus @p analysis (what the index does with them, e.g. schema and model version).
+///        Equal fingerprints mean the article would be indexed identically. Thread-safe.
+std::string article_fingerprint(const Article& article, std::string_view analysis);
+
 /// @brief Parses a timestamp into canonical ISO 8601 UTC (`YYYY-MM-DDThh:mm:ssZ`).
 /// @param text `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fff]]` with `Z`, `±hh:mm` or
 ///        no zone (taken as UTC), or a space instead of `T`.

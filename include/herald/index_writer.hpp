@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace herald {
@@ -35,6 +36,8 @@ struct CommitPolicy {
 struct WriteCounts {
     std::size_t articles_added = 0;     ///< ids not in the index before
     std::size_t articles_replaced = 0;  ///< ids already in the index, replaced as a whole
+    std::size_t articles_unchanged = 0;  ///< ids already in the index with the same fingerprint: skipped
+    std::size_t articles_deleted = 0;    ///< removed by prune()
     std::size_t paragraphs_written = 0;
     std::size_t paragraphs_deleted = 0;  ///< stale paragraphs of replaced articles
 };
@@ -55,16 +58,23 @@ class IndexWriter {
     /// @throws IndexLockedError when another writer holds the lock.
     /// @throws IndexError when @p dir cannot be created, is not a Xapian database, or
     ///         cannot be written (e.g. a read-only folder).
-    IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy = {});
+    /// @param extractor finds the entities of each paragraph (see paragraph_entities());
+    ///        nullptr: only the articles' given entities. Not owned; must outlive the writer.
+    /// @param analysis identifies the analysis (schema version, entity model) for
+    ///        fingerprints: an article indexed with another analysis is re-indexed.
+    IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy = {},
+                const EntityExtractor* extractor = nullptr, std::string analysis = {});
 
     /// @brief Adds (or replaces) every paragraph of @p article, committing when the
-    ///        policy's bounds are reached.
+    ///        policy's bounds are reached. An article already indexed with the same
+    ///        fingerprint (article_fingerprint()) is left as it is and counted unchanged.
     /// @throws IndexError on a Xapian error.
     void add(const Article& article);
 
-    /// @brief Adds documents built elsewhere (e.g. by Analyzer on other threads) for
-    ///        @p article; @p documents[i] must be paragraph i. Same semantics as add().
-    void add(const Article& article, std::vector<Xapian::Document> documents);
+    /// @brief Deletes every article whose id is not in @p keep_ids (for a full-snapshot input).
+    /// @return the number of articles deleted (also added to counts().articles_deleted).
+    /// @throws IndexError on a Xapian error.
+    std::size_t prune(const std::unordered_set<std::string>& keep_ids);
 
     /// @brief Makes all changes durable and visible to readers.
     /// @throws IndexError on a Xapian error.
@@ -76,12 +86,17 @@ class IndexWriter {
     const WriteCounts& counts() const { return counts_; }
 
    private:
+    void write(const Article& article, std::vector<Xapian::Document> documents);
+
     Xapian::WritableDatabase db_;
     Analyzer analyzer_;
     CommitPolicy policy_;
+    const EntityExtractor* extractor_;
+    std::string analysis_;
     WriteCounts counts_;
     bool started_empty_ = false;
     std::unordered_set<std::string> seen_;  // article ids written by this writer
+    std::unordered_map<std::string, std::string> displays_;  // entity term → display form, until commit
     std::size_t pending_documents_ = 0;
     std::size_t pending_bytes_ = 0;
 };

@@ -7,8 +7,11 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace herald::schema {
 
@@ -35,7 +38,52 @@ enum Slot : Xapian::valueno {
     kArticleId = 1,
     /// Paragraph number (1-based) as `Xapian::sortable_serialise`.
     kParagraph = 2,
+    /// Facet values of the paragraph, for counting: encode_facets() of
+    /// (facet, display name) pairs, e.g. ("person", "Vladimir Putin"), ("tag.places", "usa").
+    kFacets = 3,
+    /// Fingerprint of the whole article as indexed (article_fingerprint()), on every
+    /// paragraph: an incremental run skips an article whose fingerprint is unchanged.
+    kFingerprint = 4,
 };
+
+/// Version of the index layout and analysis; part of every fingerprint, so a new version
+/// re-analyzes unchanged articles.
+inline constexpr int kSchemaVersion = 1;
+
+/// Entity prefixes: boolean terms of canonical names as entity_key() folds them, so a
+/// filter never depends on case, apostrophe style or a possessive.
+inline constexpr std::string_view kPerson = "XEP";
+inline constexpr std::string_view kPlace = "XEL";
+inline constexpr std::string_view kOrganization = "XEO";
+inline constexpr std::string_view kMisc = "XEM";
+
+/// @brief The prefix of an entity type ("person", "place", "organization", "misc").
+/// @throws std::invalid_argument for any other type.
+std::string_view entity_prefix(std::string_view type);
+
+/// @brief The facet name of an entity type: "person", "place", "org", "misc".
+/// @throws std::invalid_argument for an unknown type.
+std::string_view entity_facet(std::string_view type);
+
+/// @brief The comparison key of a name: apostrophes unified, a final possessive (`’s`, `'s`,
+///        `s'`) removed, white space collapsed, Unicode lower case. "Putin’s" and "PUTIN"
+///        share the key "putin". Thread-safe.
+std::string entity_key(std::string_view name);
+
+/// @brief The boolean term of an entity: entity_prefix(type) + entity_key(name).
+std::string entity_term(std::string_view type, std::string_view name);
+
+/// @brief The user-metadata key holding the display form of an entity term
+///        ("Vladimir Putin" for the term of entity_key "vladimir putin"): "display:" + term.
+std::string display_key(std::string_view term);
+
+/// @brief Serializes (facet, display name) pairs for the kFacets slot. Names must not hold
+///        the separator bytes 0x1E or 0x1F (they are replaced by spaces).
+std::string encode_facets(const std::vector<std::pair<std::string, std::string>>& values);
+
+/// @brief Calls @p fn(facet, display_name) for each pair encoded in @p slot_value.
+void decode_facets(std::string_view slot_value,
+                   const std::function<void(std::string_view, std::string_view)>& fn);
 
 /// Weight of a title word relative to a body word (wdf increment).
 inline constexpr Xapian::termcount kTitleWeight = 3;

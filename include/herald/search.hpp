@@ -26,6 +26,13 @@ SortOrder parse_sort_order(std::string_view name);
 struct SearchRequest {
     std::string query;                 ///< QueryBuilder syntax; may be empty
     std::vector<std::string> sources;  ///< OR-ed exact sources (case-folded)
+    /// Entity filters: values OR-ed within one list, lists AND-ed (names compared by
+    /// schema::entity_key: case, apostrophes and possessives do not matter).
+    std::vector<std::string> persons, places, orgs;
+    /// Facets to count over the whole match set: "person", "place", "org", "misc" or a
+    /// corpus tag "tag.places", "tag.people", "tag.orgs", "tag.exchanges", "tag.topics".
+    std::vector<std::string> facets;
+    std::size_t facet_size = 10;       ///< values per facet, most frequent first (1 to 1000)
     std::string from;                  ///< inclusive lower date bound (date_bound_key syntax), or ""
     std::string to;                    ///< inclusive upper date bound, or ""
     SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
@@ -52,12 +59,27 @@ struct Hit {
     std::vector<Entity> entities;
 };
 
+/// One value of a facet and how many hits carry it (paragraphs; articles with collapse).
+struct FacetValue {
+    std::string value;
+    Xapian::doccount count = 0;
+    /// Largest possible count: == count when the facets are exact.
+    Xapian::doccount count_upper_bound = 0;
+};
+
+/// The facet names every search can count (SearchRequest::facets).
+const std::vector<std::string>& known_facets();
+
 struct SearchResult {
     std::string query;
     /// Number of matching paragraphs (articles with collapse), as Xapian's MSet estimates it.
     Xapian::doccount estimate = 0, lower_bound = 0, upper_bound = 0;
     double took_ms = 0;  ///< wall time of the search in milliseconds
     std::vector<Hit> hits;
+    /// Requested facets in request order, each value list sorted by count then name.
+    std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+    /// True when every matching paragraph was counted (up to Searcher::kMaxFacetDocuments are).
+    bool facets_exact = true;
 };
 
 /// @brief Searches one index. Owns its Xapian::Database, Enquire and QueryBuilder:
@@ -80,15 +102,23 @@ class Searcher {
     /// @brief Options for the snippets of later searches (escape_html, markers).
     void set_snippet_style(const SnippetOptions& options) { snippet_style_ = options; }
 
-    /// @brief Moves to the latest committed revision. @return whether it changed.
+    /// @brief Moves to the latest committed revision, and to a new generation after a
+    ///        rebuild (index_layout.hpp). Cheap when nothing changed (reads the stub file).
+    /// @return whether the index may have changed.
+    /// @throws std::runtime_error when the index cannot be opened any more.
     bool reopen();
 
     const Xapian::Database& database() const { return db_; }
 
+    /// Most paragraphs a facet count examines; beyond it counts are lower bounds.
+    static constexpr Xapian::doccount kMaxFacetDocuments = 2000000;
+
    private:
     SearchResult run(const SearchRequest& request);
+    void open_database();
 
     std::filesystem::path dir_;
+    std::string stub_;  // the stub's text when db_ was opened
     Xapian::Database db_;
     QueryBuilder builder_;
     SnippetOptions snippet_style_;
@@ -97,8 +127,10 @@ class Searcher {
 
 /// @brief The JSON of DESIGN.md: {"query", "total": {"estimate", "lower_bound",
 ///        "upper_bound"}, "took_ms", "hits": [{"id", "article_id", "paragraph",
-///        "title", "url", "source", "published", "score", "snippet", "entities"}],
-///        "facets": {}, "suggestion": null}.
+///        "title", "url", "source", "published", "score", "snippet", "entities": [{"name",
+///        "type"}]}], "facets": {"person": [{"value", "count"}], ...}, "facets_exact",
+///        "suggestion": null}. When facets_exact is false each value also has
+///        "count_upper_bound".
 nlohmann::json to_json(const SearchResult& result);
 
 }  // namespace herald

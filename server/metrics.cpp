@@ -1,0 +1,78 @@
+// Prometheus text exposition of herald-server's counters.
+#include <herald/server_metrics.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace herald::server {
+
+namespace {
+
+std::string format_double(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+}  // namespace
+
+void Metrics::request_finished(std::string_view route, unsigned status, double seconds) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    std::size_t bucket = 0;
+    while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++requests_[{std::string(route), status}];
+    ++bucket_counts_[bucket];
+    seconds_sum_ += seconds;
+    ++count_;
+}
+
+std::uint64_t Metrics::requests(std::string_view route, unsigned status) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = requests_.find({std::string(route), status});
+    return it == requests_.end() ? 0 : it->second;
+}
+
+std::string Metrics::render() const {
+    std::ostringstream out;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        out << "# HELP herald_http_requests_total HTTP requests answered, by route (handler) and "
+               "status.\n# TYPE herald_http_requests_total counter\n";
+        for (const auto& [key, n] : requests_) {
+            out << "herald_http_requests_total{route=\"" << key.first << "\",status=\""
+                << key.second << "\"} " << n << '\n';
+        }
+        out << "# HELP herald_http_request_duration_seconds Time from a request read to its "
+               "response ready.\n# TYPE herald_http_request_duration_seconds histogram\n";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            cumulative += bucket_counts_[i];
+            out << "herald_http_request_duration_seconds_bucket{le=\"" << format_double(kBuckets[i])
+                << "\"} " << cumulative << '\n';
+        }
+        cumulative += bucket_counts_.back();
+        out << "herald_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
+        out << "herald_http_request_duration_seconds_sum " << format_double(seconds_sum_) << '\n';
+        out << "herald_http_request_duration_seconds_count " << count_ << '\n';
+    }
+    out << "# HELP herald_http_requests_in_flight Requests read and not yet answered.\n"
+           "# TYPE herald_http_requests_in_flight gauge\n"
+           "herald_http_requests_in_flight "
+        << in_flight() << '\n';
+    out << "# HELP herald_search_queue_depth Index requests waiting for a search worker.\n"
+           "# TYPE herald_search_queue_depth gauge\n"
+           "herald_search_queue_depth "
+        << queue_depth_.load(std::memory_order_relaxed) << '\n';
+    out << "# HELP herald_index_documents Documents (paragraphs) in the index as last opened.\n"
+           "# TYPE herald_index_documents gauge\n"
+           "herald_index_documents "
+        << index_documents() << '\n';
+    out << "# HELP herald_index_revision Xapian revision of the index as last opened.\n"
+           "# TYPE herald_index_revision gauge\n"
+           "herald_index_revision "
+        << index_revision() << '\n';
+    return out.str();
+}
+
+}  // namespace herald::server

@@ -1,0 +1,547 @@
+// herald-server's network side: listener, HTTP/1.1 sessions with keep-alive and pipelining,
+// the search worker pool, graceful stop. Shaped like Beast's advanced server example: the
+// sessions only move bytes; handle_request() (handlers.cpp) decides every answer.
+#include <herald/server.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <ctime>
+#include <list>
+#include <optional>
+
+namespace herald::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// --- worker pool ------------------------------------------------------------------------
+
+namespace {
+
+// Which files the Searcher has open: a rebuilt index is renamed into place, so the folder
+// and its version file get new inodes; a commit to the same index keeps them.
+struct IndexIdentity {
+    dev_t dev = 0;
+    ino_t dir = 0, version = 0;
+    bool operator==(const IndexIdentity& o) const {
+        return dev == o.dev && dir == o.dir && version == o.version;
+    }
+};
+
+std::optional<IndexIdentity> identity_of(const std::filesystem::path& dir) {
+    struct stat d {}, v {};
+    if (::stat(dir.c_str(), &d) != 0) return std::nullopt;
+    if (::stat((dir / "iamglass").c_str(), &v) != 0) v.st_ino = 0;
+    return IndexIdentity{d.st_dev, d.st_ino, v.st_ino};
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(std::filesystem::path index_dir, std::string language, unsigned threads,
+                       std::size_t queue_limit, Metrics* metrics, std::chrono::milliseconds delay)
+    : index_dir_(std::move(index_dir)),
+      language_(std::move(language)),
+      queue_limit_(queue_limit),
+      metrics_(metrics),
+      delay_(delay) {
+    {
+        Searcher probe(index_dir_, language_);  // fail early, in the caller's thread
+        if (metrics_) {
+            metrics_->set_index(probe.database().get_doccount(), probe.database().get_revision());
+        }
+    }
+    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run_worker(); });
+}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+bool WorkerPool::try_submit(Job job) {
+    std::size_t depth;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_ || queue_.size() >= idle_ + queue_limit_) return false;
+        queue_.push_back(std::move(job));
+        depth = queue_.size();
+    }
+    if (metrics_) metrics_->set_queue_depth(depth);
+    ready_.notify_one();
+    return true;
+}
+
+void WorkerPool::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
+}
+
+void WorkerPool::run_worker() {
+    std::optional<Searcher> searcher;
+    std::optional<IndexIdentity> opened;
+    std::string error;
+
+    // Moves the Searcher to the newest revision, or opens the index anew after a swap.
+    auto refresh = [&] {
+        auto now = identity_of(index_dir_);
+        bool swapped = !searcher || !now || !opened || !(*now == *opened);
+        if (!swapped) {
+            try {
+                searcher->reopen();
+            } catch (const std::exception&) {
+                swapped = true;
+            }
+        }
+        if (swapped) {
+            try {
+                searcher.emplace(index_dir_, language_);
+                opened = now;
+                error.clear();
+            } catch (const std::exception& e) {
+                // Keep serving the old revision if there is one (its files stay open).
+                if (!searcher) error = e.what();
+            }
+        }
+        if (searcher && metrics_) {
+            try {
+                const auto& db = searcher->database();
+                metrics_->set_index(db.get_doccount(), db.get_revision());
+            } catch (const Xapian::Error&) {
+            }
+        }
+    };
+
+    for (;;) {
+        Job job;
+        std::size_t depth;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            ++idle_;
+            ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            --idle_;
+            if (queue_.empty()) return;  // stopping, and every queued job is done
+            job = std::move(queue_.front());
+            queue_.pop_front();
+            depth = queue_.size();
+        }
+        if (metrics_) metrics_->set_queue_depth(depth);
+        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+        refresh();
+        job(searcher ? &*searcher : nullptr, error);
+    }
+}
+
+// --- sessions ---------------------------------------------------------------------------
+
+namespace {
+
+struct Shared;
+
+class Session : public std::enable_shared_from_this<Session> {
+   public:
+    Session(tcp::socket&& socket, Shared& shared);
+    ~Session();
+    void start() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_next(); });
+    }
+    // Graceful stop: answer what was read, read nothing more, close.
+    void stop() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->stopping_ = true;
+            self->read_closed_ = true;
+            if (self->queue_.empty() && !self->writing_) self->close();
+        });
+    }
+
+   private:
+    struct Slot {
+        std::optional<Response> response;
+    };
+
+    void read_next();
+    void on_first_bytes(beast::error_code ec, std::size_t n);
+    void read_request();
+    void on_read(beast::error_code ec, std::size_t n);
+    void dispatch_request(std::shared_ptr<Request> req);
+    void complete(const std::shared_ptr<Slot>& slot, Response res, std::string_view route,
+                  const std::string& method, const std::string& path, Clock::time_point start);
+    void write_next();
+    void on_write(beast::error_code ec, std::size_t n);
+    void close();
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::deque<std::shared_ptr<Slot>> queue_;  // responses in request order
+    Shared& shared_;
+    bool reading_ = false, writing_ = false, read_closed_ = false, stopping_ = false,
+         closed_ = false;
+};
+
+struct Shared {
+    ServerOptions options;
+    Metrics metrics;
+    std::unique_ptr<WorkerPool> pool;
+    net::io_context ioc;
+    std::mutex log_mutex;
+    std::mutex sessions_mutex;
+    std::list<std::weak_ptr<Session>> sessions;
+    std::atomic<std::size_t> connections{0};
+    std::atomic<bool> stopping{false};
+
+    explicit Shared(ServerOptions o)
+        : options(std::move(o)), ioc(static_cast<int>(std::max(1u, options.io_threads))) {}
+
+    void log(std::string_view route, const std::string& method, const std::string& path,
+             unsigned status, double ms, std::size_t bytes) {
+        if (options.access_log == nullptr) return;
+        auto now = std::chrono::system_clock::now();
+        std::time_t t = std::chrono::system_clock::to_time_t(now);
+        auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char stamp[64];
+        std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+        nlohmann::json line{{"time", stamp},   {"method", method},
+                            {"path", path},    {"route", route},
+                            {"status", status}, {"ms", std::round(ms * 1000) / 1000},
+                            {"bytes", bytes}};
+        std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::lock_guard<std::mutex> lock(log_mutex);
+        *options.access_log << text << std::flush;
+    }
+};
+
+Session::Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    ++shared_.connections;
+}
+
+Session::~Session() { --shared_.connections; }
+
+void Session::close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+}
+
+void Session::read_next() {
+    if (reading_ || read_closed_ || closed_ || queue_.size() >= shared_.options.max_queued_responses) {
+        return;
+    }
+    reading_ = true;
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+        read_request();
+        return;
+    }
+    // Idle between requests: wait for the first byte of the next one.
+    stream_.expires_after(shared_.options.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_first_bytes(ec, n); });
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+    buffer_.commit(n);
+    if (ec) {
+        on_read(ec, 0);
+        return;
+    }
+    read_request();
+}
+
+void Session::read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
+    parser_->body_limit(shared_.options.body_limit);
+    // The whole request must arrive within the header timeout of its first byte.
+    stream_.expires_after(shared_.options.header_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void Session::on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    if (closed_) return;
+    if (ec == http::error::header_limit || ec == http::error::body_limit ||
+        ec == http::error::buffer_overflow) {
+        // Answer 413 and close: the rest of the request is never read.
+        read_closed_ = true;
+        Request req;
+        req.version(11);
+        req.method(http::verb::get);
+        bool header = ec == http::error::header_limit || ec == http::error::buffer_overflow;
+        std::string message =
+            header ? "request header larger than " + std::to_string(shared_.options.header_limit) + " bytes"
+                   : "request body larger than " + std::to_string(shared_.options.body_limit) + " bytes";
+        shared_.metrics.request_started();
+        auto slot = std::make_shared<Slot>();
+        queue_.push_back(slot);
+        complete(slot, error_response(HttpError{413, "too_large", message}, req), "none", "", "",
+                 Clock::now());
+        return;
+    }
+    if (ec) {
+        // End of stream, timeout (a slow client), reset, or a malformed request: stop reading;
+        // answers already queued still go out (a malformed request gets a 400 first).
+        read_closed_ = true;
+        bool malformed = ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+                         ec != http::error::end_of_stream && ec != http::error::partial_message;
+        if (malformed) {
+            Request req;
+            req.version(11);
+            shared_.metrics.request_started();
+            auto slot = std::make_shared<Slot>();
+            queue_.push_back(slot);
+            auto res = error_response(HttpError{400, "bad_request", "malformed HTTP request: " + ec.message()}, req);
+            res.keep_alive(false);
+            complete(slot, std::move(res), "none", "", "", Clock::now());
+            return;
+        }
+        if (queue_.empty() && !writing_) close();
+        return;
+    }
+    auto req = std::make_shared<Request>(parser_->release());
+    if (!req->keep_alive() || stopping_) read_closed_ = true;
+    dispatch_request(std::move(req));
+    read_next();
+}
+
+void Session::dispatch_request(std::shared_ptr<Request> req) {
+    const auto start = Clock::now();
+    shared_.metrics.request_started();
+    auto slot = std::make_shared<Slot>();
+    queue_.push_back(slot);
+
+    std::string method(req->method_string());
+    std::string target(req->target());
+    std::string path = target.substr(0, std::min(target.find('?'), target.size()));
+    const Route* route = find_route(method, target);
+    std::string_view route_name = route ? route->name : std::string_view("none");
+    bool method_ok = route && (route->method == method || (route->method == "GET" && method == "HEAD"));
+
+    if (route && method_ok && route->runs == Runs::on_worker) {
+        auto self = shared_from_this();
+        auto guard = net::make_work_guard(shared_.ioc);
+        bool queued = shared_.pool->try_submit(
+            [self, req, slot, route_name, method, path, start, guard](Searcher* searcher,
+                                                                       const std::string& error) {
+                RequestContext ctx{searcher, error, &self->shared_.metrics};
+                auto res = std::make_shared<Response>(handle_request(ctx, *req));
+                net::post(self->stream_.get_executor(), [self, slot, res, route_name, method, path, start] {
+                    self->complete(slot, std::move(*res), route_name, method, path, start);
+                });
+            });
+        if (!queued) {
+            complete(slot,
+                     error_response(HttpError{503, "overloaded", "every search worker is busy; retry shortly"},
+                                    *req),
+                     route_name, method, path, start);
+        }
+        return;
+    }
+    RequestContext ctx{nullptr, "", &shared_.metrics};
+    complete(slot, handle_request(ctx, *req), route_name, method, path, start);
+}
+
+void Session::complete(const std::shared_ptr<Slot>& slot, Response res, std::string_view route,
+                       const std::string& method, const std::string& path, Clock::time_point start) {
+    if (stopping_) res.keep_alive(false);
+    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    unsigned status = res.result_int();
+    shared_.metrics.request_finished(route, status, seconds);
+    shared_.log(route, method, path, status, seconds * 1000, res.body().size());
+    slot->response = std::move(res);
+    write_next();
+}
+
+void Session::write_next() {
+    if (writing_ || closed_ || queue_.empty() || !queue_.front()->response) return;
+    writing_ = true;
+    stream_.expires_after(shared_.options.write_timeout);
+    http::async_write(stream_, *queue_.front()->response,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_write(ec, n); });
+}
+
+void Session::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+        close();
+        return;
+    }
+    bool last = queue_.front()->response->need_eof();
+    queue_.pop_front();
+    if (last) {
+        close();
+        return;
+    }
+    write_next();
+    if (read_closed_) {
+        if (queue_.empty() && !writing_) close();
+    } else {
+        read_next();  // reading may have paused on a full queue
+    }
+}
+
+// --- listener ---------------------------------------------------------------------------
+
+class Listener : public std::enable_shared_from_this<Listener> {
+   public:
+    Listener(Shared& shared, tcp::endpoint endpoint)
+        : shared_(shared), acceptor_(net::make_strand(shared.ioc)) {
+        beast::error_code ec;
+        acceptor_.open(endpoint.protocol(), ec);
+        if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor_.bind(endpoint, ec);
+        if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+        if (ec) {
+            throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":" +
+                                     std::to_string(endpoint.port()) + ": " + ec.message());
+        }
+    }
+
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+
+    void start() { accept(); }
+
+    void stop() {
+        net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ec;
+            self->acceptor_.close(ec);
+        });
+    }
+
+   private:
+    void accept() {
+        acceptor_.async_accept(net::make_strand(shared_.ioc),
+                               [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                                   self->on_accept(ec, std::move(socket));
+                               });
+    }
+
+    void on_accept(beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+        if (!ec) {
+            if (shared_.connections.load() >= shared_.options.max_connections) {
+                beast::error_code ignored;
+                socket.close(ignored);
+            } else {
+                socket.set_option(tcp::no_delay(true), ec);
+                auto session = std::make_shared<Session>(std::move(socket), shared_);
+                {
+                    std::lock_guard<std::mutex> lock(shared_.sessions_mutex);
+                    // Forget sessions that are gone, so the list stays as long as the live ones.
+                    shared_.sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+                    shared_.sessions.push_back(session);
+                }
+                session->start();
+            }
+        }
+        accept();
+    }
+
+    Shared& shared_;
+    tcp::acceptor acceptor_;
+};
+
+}  // namespace
+
+// --- Server -----------------------------------------------------------------------------
+
+struct Server::Impl {
+    Shared shared;
+    std::shared_ptr<Listener> listener;
+    net::signal_set signals;
+    std::atomic<bool> stopped{false};
+
+    explicit Impl(ServerOptions options) : shared(std::move(options)), signals(shared.ioc) {}
+
+    void stop_now() {
+        if (stopped.exchange(true)) return;
+        shared.stopping = true;
+        listener->stop();
+        beast::error_code ec;
+        signals.cancel(ec);
+        std::list<std::weak_ptr<Session>> sessions;
+        {
+            std::lock_guard<std::mutex> lock(shared.sessions_mutex);
+            sessions = shared.sessions;
+        }
+        for (auto& w : sessions) {
+            if (auto s = w.lock()) s->stop();
+        }
+    }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+    auto& o = impl_->shared.options;
+    unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
+    impl_->shared.pool = std::make_unique<WorkerPool>(o.index_dir, o.language, workers, o.queue_limit,
+                                                      &impl_->shared.metrics, o.worker_delay);
+    beast::error_code ec;
+    auto address = net::ip::make_address(o.address, ec);
+    if (ec) {
+        impl_->shared.pool->stop();
+        throw std::runtime_error("invalid listen address \"" + o.address + "\"");
+    }
+    try {
+        impl_->listener = std::make_shared<Listener>(impl_->shared, tcp::endpoint{address, o.port});
+    } catch (...) {
+        impl_->shared.pool->stop();
+        throw;
+    }
+}
+
+Server::~Server() {
+    if (impl_ && impl_->shared.pool) impl_->shared.pool->stop();
+}
+
+unsigned short Server::port() const { return impl_->listener->port(); }
+
+Metrics& Server::metrics() { return impl_->shared.metrics; }
+
+void Server::stop() {
+    net::post(impl_->shared.ioc, [impl = impl_.get()] { impl->stop_now(); });
+}
+
+void Server::run(bool handle_signals) {
+    auto* impl = impl_.get();
+    if (handle_signals) {
+        impl->signals.add(SIGINT);
+        impl->signals.add(SIGTERM);
+        impl->signals.async_wait([impl](beast::error_code ec, int) {
+            if (!ec) impl->stop_now();
+        });
+    }
+    impl->listener->start();
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < std::max(1u, impl->shared.options.io_threads); ++i) {
+        extra.emplace_back([impl] { impl->shared.ioc.run(); });
+    }
+    impl->shared.ioc.run();
+    for (auto& t : extra) t.join();
+    impl->shared.pool->stop();
+}
+
+}  // namespace herald::server
