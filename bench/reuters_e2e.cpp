@@ -1,6 +1,7 @@
 // Indexes all of Reuters-21578 and runs the 1,000 Reuters title queries (top 10 with
 // snippets) in-process, printing index time and query latency percentiles.
 // Usage: herald_bench_reuters [--corpus ../shared/corpus] [--index DIR] [--threads N] [--passes N]
+//                             [--no-entities]
 #include <herald/index_job.hpp>
 #include <herald/search.hpp>
 
@@ -43,11 +44,13 @@ int main(int argc, char** argv) {
     fs::path index_dir;
     unsigned threads = 0;
     int passes = 3;
+    bool no_entities = false;
     CLI::App app{"Index Reuters-21578, then time the 1,000 title queries (top 10 with snippets)."};
     app.add_option("--corpus", corpus, "the shared corpus folder");
     app.add_option("--index", index_dir, "index folder to (re)build (default: a temporary folder, removed)");
     app.add_option("--threads", threads, "indexing threads (default: cores)");
     app.add_option("--passes", passes, "query passes; the first warms the cache, the others are reported");
+    app.add_flag("--no-entities", no_entities, "index without entity extraction");
     CLI11_PARSE(app, argc, argv);
 
     bool remove_index = false;
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
     options.rebuild = true;
     options.quiet = true;
     options.threads = threads;
+    options.entities = !no_entities;
     std::ostringstream out, err;
     const auto t0 = Clock::now();
     const int rc = herald::run_index_job(options, out, err);

@@ -153,6 +153,15 @@ std::string title_case(std::string_view name) {
     return out;
 }
 
+/// An organization or misc name of one ALL-CAPS word of at most five letters is an acronym
+/// and keeps its capitals (`OPEC`, `NATO`, `IBM`, `GATT`); people and places are title-cased.
+bool is_acronym(std::string_view type, std::string_view name) {
+    if (type != "organization" && type != "misc") return false;
+    if (name.find(' ') != std::string_view::npos) return false;
+    const auto letters = std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    return letters > 0 && letters <= 5;
+}
+
 /// Lower-cased words of a name (tokens with letters or digits).
 std::vector<std::string> name_words(std::string_view name) {
     std::vector<std::string> out;
@@ -205,7 +214,7 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
         auto found = rank.find(key);
         if (found == rank.end() || r < found->second) {
             rank[key] = r;
-            display[key] = r == 2 ? title_case(it.text) : it.text;
+            display[key] = r == 2 && !is_acronym(it.type, it.text) ? title_case(it.text) : it.text;
         }
     }
     // 2. A shorter mention takes the name of the longest earlier mention that contains it.

@@ -63,8 +63,9 @@ bool is_title(std::string_view word);
 /// 1. Case variants fold to one label: mentions of a type whose names are equal ignoring case
 ///    get the form with both upper- and lower-case letters seen first (else an all-lower-case
 ///    form; an ALL-CAPS-only name is title-cased word by word, except words with periods
-///    (`U.S.`), without vowels (`BBC`) or of at most two letters (`UN`)): "RED CROSS" and "Red
-///    Cross" → "Red Cross".
+///    (`U.S.`), without vowels (`BBC`) or of at most two letters (`UN`), and an organization or
+///    misc name of one word of at most five capitals keeps them (`OPEC`, `NATO`): "RED CROSS"
+///    and "Red Cross" → "Red Cross".
 /// 2. A mention whose words (case-insensitively) occur as a contiguous run in the words of an
 ///    earlier, longer mention of the same type takes the canonical name of the longest such
 ///    mention ("Putin" after "Vladimir Putin" → "Vladimir Putin"; "Kim" after "Kim Jong Un" →

@@ -143,3 +143,19 @@ TEST_CASE("sentence-initial capitals alone are not names", "[indexer]") {
         "Analysts expect more. Despite that, Trade was calm.");
     CHECK(m.empty());
 }
+
+TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and places do not", "[indexer]") {
+    std::vector<Mention> mentions(3);
+    mentions[0].type = "organization";
+    mentions[0].text = mentions[0].canonical = "OPEC";
+    mentions[1].type = "place";
+    mentions[1].text = mentions[1].canonical = "IRAN";
+    mentions[2].type = "organization";
+    mentions[2].text = mentions[2].canonical = "RED CROSS";
+    mentions[1].begin = 10;
+    mentions[2].begin = 20;
+    canonicalize(mentions);
+    CHECK(mentions[0].canonical == "OPEC");
+    CHECK(mentions[1].canonical == "Iran");
+    CHECK(mentions[2].canonical == "Red Cross");
+}

@@ -56,7 +56,7 @@ TEST_CASE("tokenize splits news text as the CoNLL-2003 data is split", "[indexer
         {"\xE2\x80\x9CNo,\xE2\x80\x9D she said.", "\xE2\x80\x9C|No|,|\xE2\x80\x9D|she|said|."},
         {"\"Yes\" (maybe)...", "\"|Yes|\"|(|maybe|)|..."},
         {"AT&T and S&P -- fine", "AT&T|and|S&P|--|fine"},
-        {"S\xC3\xA3o Paulo\xE2\x80\x94" "Brazil", "S\xC3\xA3o|Paulo|\xE2\x80\x94|" "Brazil"},
+        {"S\xC3\xA3" "o Paulo\xE2\x80\x94" "Brazil", "S\xC3\xA3" "o|Paulo|\xE2\x80\x94|" "Brazil"},
         {"the end.", "the|end|."},
         {"", ""},
     };
