@@ -72,6 +72,8 @@ class Progress {
     std::atomic<std::size_t> articles{0};
     std::atomic<std::size_t> paragraphs{0};
     std::atomic<std::size_t> skipped{0};
+    std::uintmax_t total_bytes = 0;             // of all input files
+    std::atomic<std::uintmax_t> done_bytes{0};  // of the files read so far
 
     void tick(bool final = false) {
         if (!enabled_) return;
@@ -80,9 +82,18 @@ class Progress {
         last_ = now;
         const double s = seconds_since(t0_);
         const std::size_t done = articles.load();
-        char line[200];
-        std::snprintf(line, sizeof line, "\r\033[K%zu articles, %zu paragraphs, %zu skipped, %.0f articles/s, %.1f s",
-                      done, paragraphs.load(), skipped.load(), s > 0 ? static_cast<double>(done) / s : 0.0, s);
+        // A bar over the input bytes of the files finished so far, with an estimate of the rest.
+        const double fraction = final ? 1.0 : total_bytes ? static_cast<double>(done_bytes.load()) / total_bytes : 0.0;
+        char bar[21];
+        for (int i = 0; i < 20; ++i) bar[i] = i < static_cast<int>(fraction * 20) ? '#' : '.';
+        bar[20] = '\0';
+        char eta[32] = "";
+        if (!final && fraction > 0 && fraction < 1) std::snprintf(eta, sizeof eta, ", ETA %.0f s", s / fraction - s);
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "\r\033[K[%s] %3.0f%% %zu articles, %zu paragraphs, %zu skipped, %.0f articles/s, %.1f s%s", bar,
+                      fraction * 100, done, paragraphs.load(), skipped.load(),
+                      s > 0 ? static_cast<double>(done) / s : 0.0, s, eta);
         err_ << line << (final ? "\n" : "") << std::flush;
     }
     void clear_line() {
@@ -99,10 +110,11 @@ class Progress {
 std::size_t shard_of(const std::string& id, std::size_t shards) { return std::hash<std::string>{}(id) % shards; }
 
 // Reads every input into @p sink; sums the counts.
-ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, const ErrorSink& errors) {
+ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, const ErrorSink& errors,
+                       const std::function<void(std::uintmax_t)>& file_done) {
     ReadCounts totals;
     for (const auto& input : options.inputs) {
-        ReadCounts c = read_path(input, options.format, sink, errors);
+        ReadCounts c = read_path(input, options.format, sink, errors, file_done);
         totals.files += c.files;
         totals.articles += c.articles;
         totals.skipped += c.skipped;
@@ -162,7 +174,7 @@ WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, co
                 queues[s]->push(std::move(a));
                 progress.tick();
             },
-            errors);
+            errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
     } catch (...) {
         close_all();
         for (auto& w : workers) w.wait();
@@ -238,6 +250,14 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
     };
 
     // Usage errors first, before the index is touched.
+    for (const auto& input : options.inputs) {
+        std::error_code ec;
+        try {
+            for (const auto& [file, format] : input_files(input, options.format)) progress.total_bytes += fs::file_size(file, ec);
+        } catch (const std::invalid_argument&) {
+            // reported just below
+        }
+    }
     if (options.inputs.empty()) {
         err << "herald-index: no input given\n";
         return kExitUsage;
@@ -358,7 +378,7 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
                     progress.paragraphs += a.paragraphs.size();
                     progress.tick();
                 },
-                errors);
+                errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
             if (options.prune) {
                 if (totals.skipped > 0) {
                     progress.clear_line();

@@ -396,10 +396,45 @@ ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const
     return counts;
 }
 
-ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, const ArticleSink& sink,
-                     const ErrorSink& errors) {
+std::vector<std::pair<fs::path, InputFormat>> input_files(const fs::path& path, std::optional<InputFormat> format) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw std::invalid_argument("no such file or folder: " + path.string());
+    std::vector<std::pair<fs::path, InputFormat>> files;
+    if (!fs::is_directory(path, ec)) {
+        files.emplace_back(path, format ? *format : detect_input_format(path));
+        return files;
+    }
+    std::vector<fs::path> all;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && !is_readme(it->path())) all.push_back(it->path());
+    }
+    std::sort(all.begin(), all.end());
+    // A folder with SGML or JSONL files is a collection of those; its .txt files are
+    // its documentation (Reuters-21578 ships README.txt and category lists beside the SGML).
+    bool has_structured = std::any_of(all.begin(), all.end(), [](const fs::path& p) {
+        auto f = format_of_extension(p);
+        return f && *f != InputFormat::text;
+    });
+    for (const auto& p : all) {
+        auto f = format_of_extension(p);
+        if (!f) continue;
+        if (format) {
+            if (*f != *format) continue;
+        } else if (has_structured && *f == InputFormat::text) {
+            continue;
+        }
+        files.emplace_back(p, *f);
+    }
+    return files;
+}
+
+ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, const ArticleSink& sink,
+                     const ErrorSink& errors, const std::function<void(std::uintmax_t)>& file_done) {
+    const auto files = input_files(path, format);
+    std::error_code ec;
+    const bool is_folder = fs::is_directory(path, ec);
     ReadCounts counts;
     auto counting_errors = [&](const ReadError& e) {
         ++counts.skipped;
@@ -409,36 +444,6 @@ ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, co
         ++counts.articles;
         sink(std::move(a));
     };
-
-    std::vector<std::pair<fs::path, InputFormat>> files;
-    const bool is_folder = fs::is_directory(path, ec);
-    if (!is_folder) {
-        files.emplace_back(path, format ? *format : detect_input_format(path));
-    } else {
-        std::vector<fs::path> all;
-        for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-             it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (ec) break;
-            if (it->is_regular_file(ec) && !is_readme(it->path())) all.push_back(it->path());
-        }
-        std::sort(all.begin(), all.end());
-        // A folder with SGML or JSONL files is a collection of those; its .txt files are
-        // its documentation (Reuters-21578 ships README.txt and category lists beside the SGML).
-        bool has_structured = std::any_of(all.begin(), all.end(), [](const fs::path& p) {
-            auto f = format_of_extension(p);
-            return f && *f != InputFormat::text;
-        });
-        for (const auto& p : all) {
-            auto f = format_of_extension(p);
-            if (!f) continue;
-            if (format) {
-                if (*f != *format) continue;
-            } else if (has_structured && *f == InputFormat::text) {
-                continue;
-            }
-            files.emplace_back(p, *f);
-        }
-    }
 
     for (const auto& [file, fmt] : files) {
         ++counts.files;
@@ -468,6 +473,7 @@ ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, co
                 counts.no_body += read_reuters(in, name, counting_sink, counting_errors).no_body;
                 break;
         }
+        if (file_done) file_done(fs::file_size(file, ec));
     }
     return counts;
 }

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace herald {
 
@@ -84,7 +86,14 @@ struct ReadCounts {
 /// An unreadable file is reported to @p errors and counted as skipped.
 /// @throws std::invalid_argument when @p path does not exist or a single file's
 ///         extension names no format.
+/// @param file_done called after each file with its size in bytes (for progress), may be empty.
 ReadCounts read_path(const std::filesystem::path& path, std::optional<InputFormat> format,
-                     const ArticleSink& sink, const ErrorSink& errors);
+                     const ArticleSink& sink, const ErrorSink& errors,
+                     const std::function<void(std::uintmax_t bytes)>& file_done = {});
+
+/// @brief The files read_path() would read for @p path, in order, with their formats.
+/// @throws as read_path().
+std::vector<std::pair<std::filesystem::path, InputFormat>> input_files(const std::filesystem::path& path,
+                                                                       std::optional<InputFormat> format);
 
 }  // namespace herald

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <fstream>
+
 #include "support.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -47,6 +50,7 @@ std::filesystem::path build_index(const std::filesystem::path& dir,
     options.skip_errors = true;  // articles.jsonl has deliberately malformed lines
     options.rebuild = rebuild;
     options.threads = 1;
+    options.grace_seconds = 1;
     std::ostringstream out, err;
     if (run_index_job(options, out, err) != kExitOk) throw std::runtime_error(err.str());
     return dir;
@@ -531,6 +535,45 @@ TEST_CASE("a re-indexed or rebuilt index is seen without a restart", "[server]")
     build_index(dir, {test::data_dir() / "entities.jsonl"}, /*rebuild=*/true);
     CHECK(get_json(server.port(), "/api/search?q=floods")["hits"].empty());
     CHECK(get_json(server.port(), "/healthz")["documents"] == 6);  // entities.jsonl only
+}
+
+TEST_CASE("every search succeeds while a rebuild swaps the index under the server", "[server]") {
+    test::TempDir tmp;
+    auto write = [](const std::filesystem::path& file, const std::string& word, const std::string& prefix) {
+        std::ofstream out(file);
+        for (int i = 0; i < 300; ++i) {
+            out << R"({"id": ")" << prefix << i << R"(", "title": "Story", "body": ")" << word << " one\\n\\n"
+                << word << " two\\n\\n" << word << R"( three"})" << '\n';
+        }
+    };
+    write(tmp / "old.jsonl", "alpha", "o");
+    write(tmp / "new.jsonl", "omega", "n");
+    auto dir = build_index(tmp / "idx", {tmp / "old.jsonl"}, /*rebuild=*/false);
+    ServerOptions options;
+    options.index_dir = dir;
+    TestServer server(options);
+
+    std::atomic<bool> done{false};
+    std::atomic<int> requests{0}, bad{0};
+    std::thread client([&] {
+        while (!done.load() && requests.load() < 20000) {
+            Reply res = get(server.port(), "/api/search?q=alpha+OR+omega&limit=1");
+            ++requests;
+            if (res.result_int() != 200) {
+                ++bad;
+                continue;
+            }
+            // One whole index or the other, never a mix of both.
+            if (json::parse(res.body())["total"]["estimate"] != 900) ++bad;
+        }
+    });
+    build_index(dir, {tmp / "new.jsonl"}, /*rebuild=*/true);
+    done = true;
+    client.join();
+    CHECK(requests.load() > 0);
+    CHECK(bad.load() == 0);
+    CHECK(get_json(server.port(), "/api/search?q=omega&limit=1")["total"]["estimate"] == 900);
+    CHECK(get_json(server.port(), "/api/search?q=alpha")["hits"].empty());
 }
 
 #ifdef HERALD_SERVER_BINARY
