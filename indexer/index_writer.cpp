@@ -22,8 +22,8 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, Commi
         if (e.get_msg().find("already locked") == std::string::npos) {
             throw IndexError("cannot lock index " + dir.string() + " for writing: " + e.get_msg());
         }
-        throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian lock file " +
-                               (dir / "flintlock").string() + "): " + e.get_msg());
+        throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian's flintlock): " +
+                               e.get_msg());
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot open index " + dir.string() + ": " + e.get_description());
     }

@@ -169,7 +169,7 @@ int run_ner_text(const std::filesystem::path& model_file, std::istream& in, std:
                             {"text", m.text},
                             {"begin", m.begin},
                             {"end", m.end},
-                            {"paragraph", m.paragraph}});
+                            {"paragraph", m.paragraph + 1}});
     }
     out << nlohmann::json{{"entities", entities}}.dump(2) << "\n";
     return 0;

@@ -228,17 +228,27 @@ std::vector<std::string> reuters_paragraphs(std::string_view body) {
         start = end + 1;
     }
     flush();
-    if (!paragraphs.empty()) {
-        std::string last = lower_ascii(paragraphs.back());
-        if (last == "reuter" || last == "reuters") {
+    // Drop the "Reuter" signature: a last paragraph that is only "Reuter" (any case, maybe with
+    // dots: "Reuter..."), or a final " REUTER"/" Reuter"/" reuter" glued to the last sentence with no
+    // punctuation after it ("... January 31. REUTER"), also when doubled. "told Reuters." and
+    // "told Reuter." are text, not signatures, and stay.
+    for (bool changed = true; changed && !paragraphs.empty();) {
+        changed = false;
+        std::string& last = paragraphs.back();
+        std::size_t end = last.size();
+        while (end > 0 && (last[end - 1] == '.' || last[end - 1] == ' ')) --end;
+        const std::string whole = lower_ascii(std::string_view(last).substr(0, end));
+        if (whole == "reuter" || whole == "reuters") {
             paragraphs.pop_back();
-        } else {
-            for (const char* sig : {" reuter", " reuters"}) {
-                std::size_t n = std::strlen(sig);
-                if (last.size() > n && last.compare(last.size() - n, n, sig) == 0) {
-                    paragraphs.back().resize(paragraphs.back().size() - n);
-                    break;
-                }
+            changed = true;
+            continue;
+        }
+        for (const char* sig : {" REUTER", " Reuter", " reuter"}) {
+            const std::size_t n = std::strlen(sig);
+            if (last.size() > n && last.compare(last.size() - n, n, sig) == 0) {
+                last = collapse_whitespace(std::string_view(last).substr(0, last.size() - n));
+                changed = true;
+                break;
             }
         }
     }

@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "herald-search: search a Herald index and print ranked paragraphs with highlighted snippets.\n\n"
         "Query syntax (Xapian QueryParser): words are all required; \"phrases\"; AND OR NOT NEAR\n"
-        "(upper case); +must -mustnot; trailing wildcards sanct*; title: and source: prefixes;\n"
+        "(upper case); +must -mustnot; trailing wildcards sanct*; title:, source:, person:, place:\n"
+        "and org: prefixes (person:\"Kim Jong Un\");\n"
         "date ranges 1987-03-01..1987-03-31. Example: herald-search --index idx '\"crude oil\" prices'\n\n"
         "Exit codes: 0 searched (even with no hits); 1 invalid query, date or limit; 2 usage error\n"
         "or the index cannot be opened."};

@@ -16,6 +16,8 @@ namespace herald {
 namespace {
 // Matches counted exactly before Xapian estimates the rest (Elasticsearch counts 10,000).
 constexpr Xapian::doccount kCheckAtLeast = 1000;
+// With collapse, paragraphs examined to count articles exactly.
+constexpr Xapian::doccount kCollapseCount = 10000;
 
 // Counts the facet values (slot schema::kFacets) of every document the matcher examines.
 // Xapian shows a spy each matching paragraph, collapsed or not; with collapse the spy
@@ -212,27 +214,31 @@ SearchResult Searcher::run(const SearchRequest& request) {
     const auto offset = static_cast<Xapian::doccount>(request.offset);
     Xapian::doccount check_at_least = std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast);
     std::optional<FacetSpy> spy;
-    if (!request.facets.empty()) {
+    if (!request.facets.empty() || request.collapse) {
+        // Facets need every match; a collapsed total needs the articles of the matches seen.
         spy.emplace(request.facets, request.collapse);
         enquire.add_matchspy(&*spy);
-        check_at_least = std::max(check_at_least, std::min(db_.get_doccount(), kMaxFacetDocuments));
+        const Xapian::doccount wanted = request.facets.empty() ? kCollapseCount : kMaxFacetDocuments;
+        check_at_least = std::max(check_at_least, std::min(db_.get_doccount(), wanted));
     }
     Xapian::MSet mset = enquire.get_mset(offset, limit, check_at_least);
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
     if (spy) {
-        // The matcher examined every match when it was asked to check at least as many
-        // documents as the index holds: then the spy saw every matching paragraph.
-        result.facets_exact = check_at_least >= db_.get_doccount();
+        // The matcher examined every match when it saw fewer than it was asked to check, or
+        // was asked to check as many as the index holds: then the spy saw every match.
+        const bool all_seen = spy->documents() < check_at_least || check_at_least >= db_.get_doccount();
+        result.facets_exact = all_seen;
         const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
         const Xapian::doccount unseen =
             result.facets_exact || all <= spy->documents() ? 0 : all - spy->documents();
-        if (result.facets_exact && request.collapse) {
+        if (all_seen && request.collapse) {
             // Xapian's collapsed totals are estimates; the spy knows the exact article count.
             result.estimate = result.lower_bound = result.upper_bound = spy->articles();
         }
         for (const auto& f : request.facets) result.facets.emplace_back(f, spy->top(f, request.facet_size, unseen));
+        if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
     }
 
     // Terms to highlight: the query's unprefixed terms and its title terms.

@@ -105,7 +105,8 @@ int run_ner_conll(const std::filesystem::path& model, const std::filesystem::pat
                   std::ostream& out);
 
 /// @brief Tags plain UTF-8 text (paragraphs separated by blank lines) and prints
-///        `{"entities": [{"type", "canonical", "text", "begin", "end", "paragraph"}, ...]}`,
+///        `{"entities": [{"type", "canonical", "text", "begin", "end", "paragraph"}, ...]}` (paragraph
+///        numbered from 1, as in search hits),
 ///        with `begin`/`end` UTF-8 byte offsets into the whole input, names canonicalized
 ///        over the whole input as one article.
 int run_ner_text(const std::filesystem::path& model, std::istream& in, std::ostream& out);

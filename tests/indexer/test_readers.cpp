@@ -157,3 +157,16 @@ TEST_CASE("format detection by extension and by name", "[indexer]") {
     Collected c;
     CHECK_THROWS_AS(read_path("/nonexistent/herald", std::nullopt, c.sink(), c.error_sink()), std::invalid_argument);
 }
+
+TEST_CASE("Reuters signatures go, doubled or glued; 'told Reuters.' stays", "[indexer]") {
+    Collected c;
+    std::istringstream in(
+        "<REUTERS NEWID=\"1\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Net profit rose.\n"
+        "    Note: period ended January 31.\nREUTER\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n"
+        "<REUTERS NEWID=\"2\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Prices fell.\n"
+        "    The plan is fine, he told Reuters.\n Reuter...\n&#3;</BODY></TEXT></REUTERS>\n");
+    read_reuters(in, "inline.sgm", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 2);
+    CHECK(c.articles[0].paragraphs == std::vector<std::string>{"Net profit rose.", "Note: period ended January 31."});
+    CHECK(c.articles[1].paragraphs == std::vector<std::string>{"Prices fell.", "The plan is fine, he told Reuters."});
+}
