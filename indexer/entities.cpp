@@ -62,6 +62,24 @@ EntityExtractor::EntityExtractor(const std::filesystem::path& model_file)
 
 EntityExtractor::EntityExtractor(NerModel model) : model_(std::move(model)) {}
 
+namespace {
+
+// "Co", "Corp.", "Inc", "Ltd", "PLC", "AG", "SA", "NV", "GmbH", … (case-insensitive).
+bool is_designator(std::string_view word) {
+    std::string w;
+    for (char c : word) {
+        if (c != '.') w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    static const char* const kWords[] = {"co", "corp", "inc", "ltd", "plc", "llc", "ag", "sa", "nv",
+                                         "bv", "gmbh", "spa"};
+    for (const char* k : kWords) {
+        if (w == k) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
     std::vector<Mention> out;
     const std::vector<Token> tokens = tokenize(text);
@@ -98,6 +116,8 @@ std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
                 while (last > first + 1 && is_title(tokens[last - 1].text)) --last;
             }
             if (first >= last) continue;
+            // A bare company designator ("Co" of "Merrill Lynch and Co") is never an entity.
+            if (last == first + 1 && is_designator(tokens[first].text)) continue;
             Mention m;
             m.type = std::string(entity_type_name(c.type));
             m.begin = tokens[first].begin;

@@ -159,3 +159,15 @@ TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and place
     CHECK(mentions[1].canonical == "Iran");
     CHECK(mentions[2].canonical == "Red Cross");
 }
+
+TEST_CASE("a bare company designator is never an entity", "[indexer]") {
+    EntityExtractor extractor(default_ner_model());
+    for (const char* text : {"Co said profits rose.", "Shares of Merrill Lynch and Co rose.", "Inc. reported a loss."}) {
+        INFO(text);
+        for (const auto& m : extractor.extract(text)) {
+            CHECK(m.text != "Co");
+            CHECK(m.text != "Inc.");
+            CHECK(m.text != "Inc");
+        }
+    }
+}
