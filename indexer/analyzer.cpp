@@ -197,7 +197,6 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article, cons
         given.push_back(std::move(m));
     }
     canonicalize(mentions, given);
-    canonicalize(given);  // case-folds the given names among themselves
 
     auto add_once = [](std::vector<Entity>& list, const std::string& type, const std::string& name) {
         const std::string key = schema::entity_key(name);
@@ -208,6 +207,8 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article, cons
         list.push_back({name, type});
     };
     for (const auto& m : mentions) add_once(out[m.paragraph], m.type, m.canonical);
+    if (given.empty()) return out;
+    canonicalize(given);  // case-folds the given names among themselves
 
     // A given entity belongs where its name is written, or where a mention resolved to it;
     // else to the lead paragraph.

@@ -249,25 +249,18 @@ int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& e
         err << ": " << e.message << '\n';
     };
 
-    // Usage errors first, before the index is touched.
-    for (const auto& input : options.inputs) {
-        std::error_code ec;
-        try {
-            for (const auto& [file, format] : input_files(input, options.format)) progress.total_bytes += fs::file_size(file, ec);
-        } catch (const std::invalid_argument&) {
-            // reported just below
-        }
-    }
+    // Usage errors first, before the index is touched; the input's size, for the progress bar.
     if (options.inputs.empty()) {
         err << "herald-index: no input given\n";
         return kExitUsage;
     }
     for (const auto& input : options.inputs) {
-        std::error_code ec;
         try {
-            if (!fs::exists(input, ec)) throw std::invalid_argument("no such file or folder: " + input.string());
-            if (!options.format && !fs::is_directory(input, ec)) detect_input_format(input);
-        } catch (const std::invalid_argument& e) {
+            std::error_code ec;
+            for (const auto& [file, format] : input_files(input, options.format)) {
+                progress.total_bytes += fs::file_size(file, ec);
+            }
+        } catch (const std::invalid_argument& e) {  // missing input, unknown extension
             err << "herald-index: " << e.what() << '\n';
             return kExitUsage;
         }

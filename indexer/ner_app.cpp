@@ -13,23 +13,6 @@
 
 namespace herald {
 
-namespace {
-
-std::vector<std::string_view> columns(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-        std::size_t j = i;
-        while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
-        if (j > i) out.push_back(line.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
-}  // namespace
-
 int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
     const auto started = std::chrono::steady_clock::now();
     NerTrainOptions options = request.options;
@@ -87,7 +70,7 @@ int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem
     {
         std::string prev = "O";
         for (const auto& line : lines) {
-            auto cols = columns(line);
+            auto cols = split_whitespace(line);
             if (cols.empty() || cols[0] == "-DOCSTART-") {
                 prev = "O";
                 continue;
@@ -99,7 +82,7 @@ int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem
     }
     std::size_t i = 0;
     while (i < lines.size()) {
-        auto cols = columns(lines[i]);
+        auto cols = split_whitespace(lines[i]);
         if (cols.empty()) {
             out << lines[i] << "\n";
             ++i;
@@ -113,7 +96,7 @@ int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem
         std::size_t j = i;
         std::vector<std::string> words;
         while (j < lines.size()) {
-            auto c = columns(lines[j]);
+            auto c = split_whitespace(lines[j]);
             if (c.empty() || c[0] == "-DOCSTART-") break;
             words.emplace_back(c[0]);
             ++j;

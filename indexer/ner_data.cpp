@@ -97,19 +97,6 @@ std::vector<std::string> chunks_to_bio(const std::vector<Chunk>& chunks, std::si
 
 namespace {
 
-std::vector<std::string_view> split_ws(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-        std::size_t j = i;
-        while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
-        if (j > i) out.push_back(line.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
 void flush(std::vector<LabeledSentence>& out, std::vector<std::string>& words,
            std::vector<std::string>& tags) {
     if (!words.empty()) out.push_back({std::move(words), chunks_from_iob(tags)});
@@ -126,7 +113,7 @@ std::vector<LabeledSentence> read_conll(const std::filesystem::path& file) {
     std::vector<std::string> words, tags;
     std::string line;
     while (std::getline(in, line)) {
-        auto cols = split_ws(line);
+        auto cols = split_whitespace(line);
         if (cols.empty() || cols[0] == "-DOCSTART-") {
             flush(out, words, tags);
             continue;

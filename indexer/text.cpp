@@ -115,6 +115,19 @@ std::string collapse_whitespace(std::string_view text) {
     return out;
 }
 
+std::vector<std::string_view> split_whitespace(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+        std::size_t j = i;
+        while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+        if (j > i) out.push_back(line.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
 std::vector<std::string> split_paragraphs(std::string_view body) {
     std::vector<std::string> paragraphs;
     std::string current;

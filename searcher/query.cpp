@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 
 namespace herald {
 
@@ -42,6 +43,39 @@ std::string filter_term(std::string_view field, std::string_view value) {
     return {};
 }
 
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// End of the token that starts at text[i]: it runs to white space outside double quotes,
+// so `person:"Kim Jong Un"` and `-"crude oil"` are one token each.
+std::size_t token_end(std::string_view text, std::size_t i) {
+    bool quoted = false;
+    while (i < text.size() && (quoted || !is_space(text[i]))) {
+        if (text[i] == '"') quoted = !quoted;
+        ++i;
+    }
+    return i;
+}
+
+// A query of excluded words only ("-oil -\"crude oil\"") as the OR of those words, which the
+// caller negates: Xapian would otherwise search for the excluded words themselves.
+std::optional<std::string> excluded_only(std::string_view text) {
+    std::string words;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        if (is_space(text[i])) {
+            ++i;
+            continue;
+        }
+        const std::size_t end = token_end(text, i);
+        ++count;
+        if (text[i] != '-' || end - i < 2 || text[i + 1] == '-' || text[i + 1] == '(') return std::nullopt;
+        words += (words.empty() ? "" : " OR ") + std::string(text.substr(i + 1, end - i - 1));
+        i = end;
+    }
+    if (count == 0) return std::nullopt;
+    return words;
+}
+
 // Removes top-level filters — `source:x`, `person:"Kim Jong Un"`, `place:x`, `org:x` and
 // date ranges `a..b` — from @p text and appends their queries to @p filters: values of one
 // field are OR-ed, fields AND-ed. Tokens inside parentheses stay for the parser.
@@ -49,26 +83,23 @@ std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& f
     std::string rest;
     rest.reserve(text.size());
     std::map<std::string, std::vector<Xapian::Query>> by_field;
-    int depth = 0;
+    int depth = 0;  // of parentheses, outside quotes
     std::size_t i = 0;
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     while (i < text.size()) {
         if (is_space(text[i])) {
             rest += text[i++];
             continue;
         }
-        // A token ends at white space outside quotes: `person:"Kim Jong Un"` is one token.
         const bool top_level = depth == 0;
-        std::size_t end = i;
-        bool quoted = false;
-        while (end < text.size() && (quoted || !is_space(text[end]))) {
-            if (text[end] == '"') quoted = !quoted;
-            else if (!quoted && text[end] == '(') ++depth;
-            else if (!quoted && text[end] == ')' && depth > 0) --depth;
-            ++end;
-        }
+        const std::size_t end = token_end(text, i);
         const std::string_view token = text.substr(i, end - i);
         i = end;
+        bool quoted = false;
+        for (char c : token) {
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && c == '(') ++depth;
+            else if (!quoted && c == ')' && depth > 0) --depth;
+        }
         const bool has_word = std::any_of(token.begin(), token.end(), [](char ch) {
             return std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80;
         });
@@ -168,35 +199,9 @@ Xapian::Query QueryBuilder::parse(std::string_view text) {
     const std::string rest = extract_filters(text, filters);
     std::string normalized = normalize_for_terms(rest);
     // Only excluded words ("-oil -gas"): everything except them, like `NOT oil NOT gas`.
-    // (Xapian would otherwise search for the excluded words themselves.)
-    bool only_excluded = false;
-    {
-        std::string words;
-        std::size_t count = 0, excluded = 0;
-        std::size_t i = 0;
-        while (i < normalized.size()) {
-            while (i < normalized.size() && std::isspace(static_cast<unsigned char>(normalized[i]))) ++i;
-            std::size_t end = i;
-            bool quoted = false;  // a "phrase" with spaces is one token
-            while (end < normalized.size() &&
-                   (quoted || !std::isspace(static_cast<unsigned char>(normalized[end])))) {
-                if (normalized[end] == '"') quoted = !quoted;
-                ++end;
-            }
-            if (end > i) {
-                ++count;
-                if (normalized[i] == '-' && end - i > 1 && normalized[i + 1] != '-' && normalized[i + 1] != '(') {
-                    ++excluded;
-                    words += (words.empty() ? "" : " OR ") + normalized.substr(i + 1, end - i - 1);
-                }
-            }
-            i = end;
-        }
-        if (count > 0 && excluded == count) {
-            only_excluded = true;
-            normalized = words;
-        }
-    }
+    const std::optional<std::string> excluded = excluded_only(normalized);
+    const bool only_excluded = excluded.has_value();
+    if (only_excluded) normalized = *excluded;
     constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                                 Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                                 Xapian::QueryParser::FLAG_PURE_NOT;

@@ -101,7 +101,10 @@ Highlighter::Highlighter(std::unordered_set<std::string> terms, std::vector<std:
 
 bool Highlighter::matches(std::string_view word) const {
     if (terms_.empty() && prefixes_.empty()) return false;
-    const std::string term = word_term(word, stemmer_);
+    return matches_term(word, word_term(word, stemmer_));
+}
+
+bool Highlighter::matches_term(std::string_view word, const std::string& term) const {
     if (terms_.count(term)) return true;
     if (prefixes_.empty()) return false;
     const std::string lower = Xapian::Unicode::tolower(normalize_for_terms(word));
@@ -116,10 +119,12 @@ std::string Highlighter::snippet(std::string_view text, const SnippetOptions& op
     std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
     std::unordered_map<std::string, int> matched_terms;  // term → its index
     for (std::size_t i = 0; i < words.size(); ++i) {
+        if (terms_.empty() && prefixes_.empty()) break;
         std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
-        if (!matches(w)) continue;
+        std::string term = word_term(w, stemmer_);
+        if (!matches_term(w, term)) continue;
         const int next_id = static_cast<int>(matched_terms.size());
-        match_id[i] = matched_terms.emplace(word_term(w, stemmer_), next_id).first->second;
+        match_id[i] = matched_terms.emplace(std::move(term), next_id).first->second;
     }
 
     const std::size_t ell = options.ellipsis.size();

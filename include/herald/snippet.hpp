@@ -51,6 +51,9 @@ class Highlighter {
     std::string snippet(std::string_view text, const SnippetOptions& options = {}) const;
 
    private:
+    // matches(), given the word's term (word_term()) already computed.
+    bool matches_term(std::string_view word, const std::string& term) const;
+
     std::unordered_set<std::string> terms_;
     std::vector<std::string> prefixes_;
     Xapian::Stem stemmer_;

@@ -25,6 +25,10 @@ std::string_view trim(std::string_view text);
 ///        space and trims the ends.
 std::string collapse_whitespace(std::string_view text);
 
+/// @brief The fields of @p line separated by spaces, tabs or CRs (CoNLL columns).
+///        The views point into @p line.
+std::vector<std::string_view> split_whitespace(std::string_view line);
+
 /// @brief Splits @p body into paragraphs at blank lines (a line holding only
 ///        white space); the lines of a paragraph are joined with one space.
 ///        Empty paragraphs are dropped.
