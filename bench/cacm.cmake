@@ -1,0 +1,1 @@
+# (cacm peer driver: filled in by its author)

@@ -1,0 +1,1 @@
+# (sphinx peer driver: filled in by its author)

@@ -1,0 +1,1 @@
+# (sqlite peer driver: filled in by its author)

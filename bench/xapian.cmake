@@ -1,0 +1,1 @@
+# (xapian peer driver: filled in by its author)
