@@ -1,15 +1,22 @@
 // Google Benchmark micro-benchmarks on real Reuters-21578 text (reut2-000.sgm):
-// paragraph analysis (tokenizing + stemming into a Xapian document), snippets,
-// and query parsing. Inputs are fixed; no randomness.
+// tokenizing + stemming, paragraph analysis into a Xapian document, snippets, query
+// parsing and facet counting. Inputs are fixed; no randomness. Entity tagging speed is
+// herald_ner_bench.
 #include <herald/analyzer.hpp>
+#include <herald/index_job.hpp>
 #include <herald/query.hpp>
 #include <herald/readers.hpp>
+#include <herald/search.hpp>
 #include <herald/snippet.hpp>
+#include <herald/tokenizer.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace {
 
@@ -35,6 +42,26 @@ const std::vector<std::string>& queries() {
     }();
     return all;
 }
+
+// Words per second through the tokenizer and the term of each word (normalization,
+// lower-casing, English Snowball stem with Herald's stem cache).
+void BM_TokenizeStem(benchmark::State& state) {
+    const Xapian::Stem stemmer = herald::make_stemmer("en");
+    std::size_t words = 0;
+    for (auto _ : state) {
+        for (const auto& a : articles()) {
+            for (const auto& p : a.paragraphs) {
+                for (const auto& token : herald::tokenize(p)) {
+                    std::string term = herald::word_term(token.text, stemmer);
+                    benchmark::DoNotOptimize(term);
+                    ++words;
+                }
+            }
+        }
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(words));
+}
+BENCHMARK(BM_TokenizeStem)->Unit(benchmark::kMillisecond);
 
 void BM_AnalyzeParagraphs(benchmark::State& state) {
     herald::Analyzer analyzer;
@@ -81,6 +108,40 @@ void BM_ParseQuery(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<int64_t>(n));
 }
 BENCHMARK(BM_ParseQuery)->Unit(benchmark::kMillisecond);
+
+// Facet counting over a whole match set: reut2-000.sgm indexed with entities into a
+// temporary folder, then the broad query "said" (most paragraphs of a news wire) with the
+// person, place and org facets and no hits, so the time is the match set's walk and counts.
+// Items are matching paragraphs counted.
+void BM_FacetCount(benchmark::State& state) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-microbench-" + std::to_string(getpid()));
+    herald::IndexJobOptions options;
+    options.index_dir = dir;
+    options.inputs = {std::string(HERALD_SHARED_CORPUS_DIR) + "/reuters21578/reut2-000.sgm"};
+    options.rebuild = true;
+    options.quiet = true;
+    std::ostringstream out, err;
+    if (herald::run_index_job(options, out, err) != 0) {
+        state.SkipWithError(err.str().c_str());
+        return;
+    }
+    {
+        herald::Searcher searcher(dir);
+        herald::SearchRequest request;
+        request.query = "said";
+        request.limit = 0;
+        request.facets = {"person", "place", "org"};
+        std::size_t counted = 0;
+        for (auto _ : state) {
+            herald::SearchResult r = searcher.search(request);
+            benchmark::DoNotOptimize(r);
+            counted += r.estimate;
+        }
+        state.SetItemsProcessed(static_cast<int64_t>(counted));
+    }
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_FacetCount)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
