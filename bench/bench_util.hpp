@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -23,19 +25,22 @@ using Clock = std::chrono::steady_clock;
 struct Clause {
     std::vector<std::string> words;  ///< lower-cased, non-empty; more than one = phrase
     bool required = false;           ///< must match (`+` in AOL syntax; every title word)
+    bool excluded = false;           ///< must not match (`-` in AOL syntax)
 };
 
 /// A query of the benchmark sets, in the one model every engine translates from.
 ///  - titles set (`reuters-titles-1000.txt`): every word required (AND), like Herald's default.
 ///  - AOL set (`aol-962.jsonl`, search-benchmark-game's Lucene syntax): `+a +b` intersection,
-///    `"a b"` phrase, `a b` union (OR). A query matches when every required clause matches
-///    and, if no clause is required, at least one clause matches.
+///    `"a b"` phrase, `a b` union (OR), `-a` exclusion. A query matches when every required
+///    clause matches, no excluded clause matches and, if no clause is required, at least one
+///    optional clause matches.
 struct BenchQuery {
     std::string text;  ///< the line as given
     std::vector<Clause> clauses;
-    /// True when every clause is required (intersection); false for a union.
+    /// True when every clause that is not excluded is required (intersection); false when
+    /// some are optional (a union, or optional words that only add to the score).
     bool all_required() const {
-        return std::all_of(clauses.begin(), clauses.end(), [](const Clause& c) { return c.required; });
+        return std::all_of(clauses.begin(), clauses.end(), [](const Clause& c) { return c.required || c.excluded; });
     }
 };
 
@@ -57,8 +62,8 @@ inline std::vector<std::string> split_words(const std::string& s) {
     return words;
 }
 
-/// @brief Parses one AOL-set query (`+a +b`, `"a b"`, `a b`) into clauses. A `+` before a
-///        word or phrase makes it required. Words inside one whitespace token that split
+/// @brief Parses one AOL-set query (`+a +b`, `"a b"`, `a b`, `-a`) into clauses. A `+` before
+///        a word or phrase makes it required, a `-` excluded. Words inside one whitespace token that split
 ///        into several (`e-mail`) become a phrase, as Lucene's analyzer would make them.
 inline BenchQuery parse_lucene_query(const std::string& text) {
     BenchQuery q;
@@ -67,9 +72,9 @@ inline BenchQuery parse_lucene_query(const std::string& text) {
     while (i < text.size()) {
         while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
         if (i >= text.size()) break;
-        bool required = false;
-        if (text[i] == '+') {
-            required = true;
+        bool required = false, excluded = false;
+        if (text[i] == '+' || text[i] == '-') {
+            (text[i] == '+' ? required : excluded) = true;
             ++i;
         }
         std::string token;
@@ -85,6 +90,7 @@ inline BenchQuery parse_lucene_query(const std::string& text) {
         Clause c;
         c.words = split_words(token);
         c.required = required;
+        c.excluded = excluded;
         if (!c.words.empty()) q.clauses.push_back(std::move(c));
     }
     return q;
@@ -147,6 +153,42 @@ inline nlohmann::json latency_report(const std::string& engine, const std::strin
             {"queries", latencies_ms.size()}, {"mean_ms", mean},
             {"p50_ms", percentile(latencies_ms, 50)}, {"p99_ms", percentile(latencies_ms, 99)},
             {"hits", hits},             {"zero_hit_queries", zero_hit_queries}};
+}
+
+/// @brief Times @p queries one at a time, @p passes times; the first pass warms the cache and
+///        is not reported unless it is the only one. @p run answers one query (top 10 with
+///        snippets) and returns its hit count, or throws for a failed query (reported on
+///        stderr and counted). Hits, no-hit and failed queries are those of the last pass.
+/// @return latency_report() plus "failed_queries".
+inline nlohmann::json time_query_set(const std::string& engine, const std::string& set,
+                                     const std::vector<BenchQuery>& queries, int passes,
+                                     const std::function<std::size_t(const BenchQuery&)>& run) {
+    std::vector<double> latencies;
+    std::size_t hits = 0, zero_hit = 0, failed = 0;
+    for (int pass = 0; pass < passes; ++pass) {
+        const bool last = pass == passes - 1;
+        for (const auto& q : queries) {
+            std::size_t n = 0;
+            bool ok = true;
+            const auto t0 = Clock::now();
+            try {
+                n = run(q);
+            } catch (const std::exception& e) {
+                ok = false;
+                if (last) std::cerr << engine << ": query failed: " << q.text << ": " << e.what() << "\n";
+            }
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (pass > 0 || passes == 1) latencies.push_back(ms);
+            if (last) {
+                hits += n;
+                zero_hit += ok && n == 0;
+                failed += !ok;
+            }
+        }
+    }
+    nlohmann::json out = latency_report(engine, set, latencies, hits, zero_hit);
+    out["failed_queries"] = failed;
+    return out;
 }
 
 }  // namespace herald::bench

@@ -2,8 +2,11 @@
 // split into paragraphs by Herald's own reader, as
 //   - articles JSON Lines (Herald's input: one article a line, "paragraphs" array), and
 //   - paragraphs TSV (the peers' input: docid, article id, paragraph number, title, text;
-//     docid an integer from 1; tabs and newlines in fields become spaces),
-// so all engines index exactly the same paragraphs. --paragraphs N stops at the first article
+//     docid an integer from 1; tabs and newlines in fields become spaces; the title only on
+//     an article's first paragraph, empty on the others),
+// so all engines index exactly the same text: Herald indexes the headline as words of the
+// lead paragraph only (README, "title-only matches"), and a peer given the title on every
+// row would match every paragraph of an article on a headline word. --paragraphs N stops at the first article
 // boundary at or past N paragraphs; beyond one collection, the collection is repeated under
 // new ids (`<id>-c<k>` for copy k >= 1), which is how the growth series reaches 1M paragraphs.
 #include <herald/readers.hpp>
@@ -67,7 +70,7 @@ int main(int argc, char** argv) {
             jl << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             for (std::size_t p = 0; p < a.paragraphs.size(); ++p) {
                 ++paragraphs;
-                tsv << paragraphs << '\t' << id << '\t' << (p + 1) << '\t' << tsv_field(a.title) << '\t'
+                tsv << paragraphs << '\t' << id << '\t' << (p + 1) << '\t' << (p == 0 ? tsv_field(a.title) : std::string()) << '\t'
                     << tsv_field(a.paragraphs[p]) << '\n';
             }
             ++written_articles;

@@ -70,6 +70,7 @@ const std::vector<Engine> kEngines = {
     {"sqlite", "SQLite FTS5"},
     {"xapian", "Xapian: Omega's scriptindex + bare API"},
     {"sphinx", "Sphinx 2.2 (searchd, SphinxQL on loopback)"},
+    {"omega-cgi", "Omega CGI, one process a query (first 300 queries)"},
 };
 
 std::string ms(const json* q, const char* field) { return q ? fmt((*q)[field].get<double>(), 3) : "—"; }
@@ -192,8 +193,10 @@ void micro_table(std::ostream& out, const Results& r) {
         auto rate = [&](const char* f, double scale) {
             return l->contains(f) && !(*l)[f].is_null() ? fmt((*l)[f].get<double>() / scale, 2) : std::string("—");
         };
+        const bool items = l->contains("items_per_second") && !(*l)["items_per_second"].is_null();
         out << "| " << (*l)["name"].get<std::string>() << " | " << fmt((*l)["real_time"].get<double>(), 3) << " "
-            << (*l)["time_unit"].get<std::string>() << " | " << rate("items_per_second", 1) << " | "
+            << (*l)["time_unit"].get<std::string>() << " | "
+            << (items ? count((*l)["items_per_second"].get<double>()) : std::string("—")) << " | "
             << rate("bytes_per_second", 1e6) << " |\n";
     }
 }

@@ -72,7 +72,7 @@ fs::path next_generation(const fs::path& dir) {
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
         highest = std::max(highest, generation_number(it->path().filename().string()));
     }
-    char name[16];
+    char name[32];  // "gen-" and up to 20 characters of a long
     std::snprintf(name, sizeof name, "gen-%06ld", highest + 1);
     return dir / name;
 }

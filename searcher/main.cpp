@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     bool json = false;
     CLI::App app{
         "herald-search: search a Herald index and print ranked paragraphs with highlighted snippets.\n\n"
-        "Query syntax (Xapian QueryParser): words are all required; \"phrases\"; AND OR NOT NEAR\n"
+        "Query syntax (Xapian QueryParser): words are all required (--operator or: any of them);\n"
+        "\"phrases\"; AND OR NOT NEAR\n"
         "(upper case); +must -mustnot; trailing wildcards sanct*; title:, source:, person:, place:\n"
         "and org: prefixes (person:\"Kim Jong Un\");\n"
         "date ranges 1987-03-01..1987-03-31. Example: herald-search --index idx '\"crude oil\" prices'\n\n"
@@ -95,6 +96,16 @@ int main(int argc, char** argv) {
     app.add_option("--offset", request.offset, "hits to skip (for paging)")->check(CLI::NonNegativeNumber);
     app.add_option("--snippet-bytes", request.snippet_bytes, "snippet length cap in bytes (default 200, 16 to 100000)")
         ->check(CLI::NonNegativeNumber);
+    std::string op = "and";
+    app.add_option("--operator", op, "how plain words combine: and (default, all required) or or (any; ranked by BM25)")
+        ->check(CLI::IsMember({"and", "or"}, CLI::ignore_case));
+    app.add_option("--bm25-k1", request.bm25_k1, "BM25 term-frequency saturation k1, 0 to 10 (default 1)");
+    app.add_option("--bm25-b", request.bm25_b, "BM25 length normalization b, 0 to 1 (default 0.5)");
+    app.add_option("--feedback", request.feedback_documents,
+                   "pseudo-relevance feedback: expand the query from its top N hits (default 0: off; at most 100)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--feedback-terms", request.feedback_terms, "terms feedback adds (default 10, 1 to 50)")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
     app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
     try {
@@ -108,6 +119,7 @@ int main(int argc, char** argv) {
 
     try {
         request.sort = herald::parse_sort_order(sort);
+        request.default_operator = herald::parse_default_operator(op);
         herald::Searcher searcher(index_dir, language);
         const bool ansi = !json && isatty(STDOUT_FILENO);
         if (!json) {

@@ -187,7 +187,25 @@ QueryBuilder::QueryBuilder(const std::string& language, QueryLimits limits) : li
 
 void QueryBuilder::set_database(const Xapian::Database& db) { parser_.set_database(db); }
 
-Xapian::Query QueryBuilder::parse(std::string_view text) {
+DefaultOperator parse_default_operator(std::string_view name) {
+    const std::string lower = Xapian::Unicode::tolower(std::string(name));
+    if (lower == "and") return DefaultOperator::all_words;
+    if (lower == "or") return DefaultOperator::any_word;
+    throw QueryError("unknown default operator \"" + std::string(name) + "\" (and or or)");
+}
+
+const char* to_string(DefaultOperator op) { return op == DefaultOperator::any_word ? "or" : "and"; }
+
+Xapian::Query ParsedQuery::combined() const {
+    if (filter.empty()) return match;
+    return Xapian::Query(Xapian::Query::OP_FILTER, match.empty() ? Xapian::Query::MatchAll : match, filter);
+}
+
+Xapian::Query QueryBuilder::parse(std::string_view text, DefaultOperator op) {
+    return parse_parts(text, op).combined();
+}
+
+ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op) {
     if (text.size() > limits_.max_bytes) {
         throw QueryError("query is " + std::to_string(text.size()) + " bytes long; the limit is " +
                          std::to_string(limits_.max_bytes));
@@ -206,6 +224,7 @@ Xapian::Query QueryBuilder::parse(std::string_view text) {
                                 Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                                 Xapian::QueryParser::FLAG_PURE_NOT;
     Xapian::Query query;
+    parser_.set_default_op(op == DefaultOperator::any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
     try {
         query = parser_.parse_query(normalized, kFlags);
     } catch (const Xapian::QueryParserError& e) {
@@ -218,18 +237,20 @@ Xapian::Query QueryBuilder::parse(std::string_view text) {
     if (only_excluded && !query.empty()) {
         query = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, query);
     }
+    ParsedQuery parsed;
+    parsed.match = query;
     if (!filters.empty()) {
-        Xapian::Query filter = filters.size() == 1 ? filters[0]
-                                                   : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query.empty() ? Xapian::Query::MatchAll : query, filter);
+        parsed.filter = filters.size() == 1 ? filters[0]
+                                            : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
     }
+    const Xapian::Query all = parsed.combined();
     std::size_t terms = 0;
-    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) ++terms;
+    for (auto it = all.get_unique_terms_begin(); it != all.get_unique_terms_end(); ++it) ++terms;
     if (terms > limits_.max_terms) {
         throw QueryError("query has " + std::to_string(terms) + " terms; the limit is " +
                          std::to_string(limits_.max_terms));
     }
-    return query;
+    return parsed;
 }
 
 std::vector<std::string> QueryBuilder::wildcard_prefixes(std::string_view text) {

@@ -95,6 +95,16 @@ std::size_t parse_count(const std::string& name, const std::string& value) {
     return n;
 }
 
+double parse_real(const std::string& name, const std::string& value) {
+    double x = 0;
+    const char* end = value.data() + value.size();
+    auto [ptr, ec] = std::from_chars(value.data(), end, x);
+    if (value.empty() || ec != std::errc{} || ptr != end) {
+        throw QueryError("parameter \"" + name + "\" must be a number, not \"" + value + "\"");
+    }
+    return x;
+}
+
 // --- handlers ---------------------------------------------------------------------------
 
 Response get_search(RequestContext& ctx, const Request& req) {
@@ -336,6 +346,20 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
             r.facet_size = parse_count(name, value);
         } else if (name == "snippet_bytes") {
             r.snippet_bytes = parse_count(name, value);
+        } else if (name == "op") {
+            try {
+                r.default_operator = parse_default_operator(value.empty() ? "and" : value);
+            } catch (const QueryError&) {
+                throw QueryError("parameter \"op\" must be \"and\" or \"or\", not \"" + value + "\"");
+            }
+        } else if (name == "bm25_k1") {
+            r.bm25_k1 = parse_real(name, value);
+        } else if (name == "bm25_b") {
+            r.bm25_b = parse_real(name, value);
+        } else if (name == "feedback") {
+            r.feedback_documents = parse_count(name, value);
+        } else if (name == "feedback_terms") {
+            r.feedback_terms = parse_count(name, value);
         } else if (name == "facets") {
             std::string_view rest = value;
             while (!rest.empty()) {

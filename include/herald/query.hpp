@@ -19,6 +19,40 @@ class QueryError : public std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
 
+/// @brief How plain words of a query combine (Xapian::QueryParser::set_default_op).
+///        Explicit operators (`AND OR NOT`, `+must -mustnot`) mean the same under both.
+enum class DefaultOperator {
+    /// Every plain word is required (OP_AND): DESIGN.md's default, for a newsroom's search.
+    all_words,
+    /// Any plain word may match (OP_OR); documents are ranked by BM25, so those with more of
+    /// the words (and rarer ones) come first; `+word` is still required (FLAG_LOVEHATE).
+    /// For natural-language queries such as test-collection topics.
+    any_word,
+};
+
+/// @brief Parses "and" (DefaultOperator::all_words) or "or" (DefaultOperator::any_word),
+///        case-insensitively.
+/// @throws QueryError naming the value for anything else.
+DefaultOperator parse_default_operator(std::string_view name);
+
+/// @brief The lower-case name of @p op: "and" or "or".
+const char* to_string(DefaultOperator op);
+
+/// A parsed query split into what is ranked and what only filters, so a caller can
+/// change the ranked part (query expansion) without loosening the filters.
+struct ParsedQuery {
+    /// Words, phrases and operators; Xapian::Query() (empty) when the text holds no term.
+    /// A query of excluded words only is `<alldocuments> AND_NOT (...)` here.
+    Xapian::Query match;
+    /// The AND of the top-level filters (`source:`, `person:`, `place:`, `org:`, date
+    /// ranges); Xapian::Query() when there are none.
+    Xapian::Query filter;
+
+    /// @brief match filtered by filter (OP_FILTER); `<alldocuments>` stands for an empty
+    ///        match when there is a filter. Empty when both are empty.
+    Xapian::Query combined() const;
+};
+
 /// Bounds on what one query may ask for.
 struct QueryLimits {
     std::size_t max_bytes = 1024;            ///< query string length in bytes
@@ -27,13 +61,15 @@ struct QueryLimits {
 };
 
 /// @brief Parses user queries into Xapian queries. Plain words are all required
-///        (default operator AND) and stemmed with the index's Snowball stemmer
+///        (default operator AND; OR on request, see DefaultOperator) and stemmed with the index's Snowball stemmer
 ///        (Xapian STEM_ALL, like the indexer); `"phrases"`, `AND OR NOT XOR NEAR`
 ///        (upper case only: lower-case `or` is a word), `+must -mustnot`, trailing
 ///        wildcards `sanct*`, `title:` (prefix S) and `source:` (boolean, case-folded),
 ///        and date ranges `2024-06-01..2024-06-30` (also `2024-06..2024-07`, open
 ///        ends `2024-06-01..`), inclusive, on the publication time.
 ///        The text goes through normalize_for_terms() first, as indexed text does.
+///        English stop words (make_stopper()) are dropped beside other words under either
+///        operator, but kept in phrases and after `+` (Xapian's QueryParser does so).
 ///
 /// Not thread-safe (it owns a Xapian::QueryParser): one per thread.
 class QueryBuilder {
@@ -46,12 +82,18 @@ class QueryBuilder {
     void set_database(const Xapian::Database& db);
 
     /// @brief Parses @p text.
-    /// @return the query; an empty Xapian::Query (MatchNothing) when @p text holds no
-    ///         term (empty, blank, punctuation or stop words only).
+    /// @param op how plain words combine (default: all required).
+    /// @return the query (ParsedQuery::combined() of parse_parts()); an empty Xapian::Query
+    ///         (MatchNothing) when @p text holds no term (empty, blank, punctuation or stop
+    ///         words only) and no filter.
     /// @throws QueryError when the text cannot be parsed (`AND AND`, `title:(`),
     ///         is longer than limits.max_bytes bytes, has more than limits.max_terms
     ///         distinct terms, or has a date range with an impossible date.
-    Xapian::Query parse(std::string_view text);
+    Xapian::Query parse(std::string_view text, DefaultOperator op = DefaultOperator::all_words);
+
+    /// @brief Like parse(), but returns the ranked part and the filters apart.
+    /// @throws QueryError as parse() does (the term limit counts both parts).
+    ParsedQuery parse_parts(std::string_view text, DefaultOperator op = DefaultOperator::all_words);
 
     /// @brief The lower-cased prefixes of the trailing wildcards of @p text
     ///        (`sanct*` → `sanct`), for highlighting.

@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,10 +41,43 @@ struct SearchRequest {
     std::size_t offset = 0;            ///< hits to skip
     std::size_t limit = 10;            ///< hits to return, at most kMaxLimit
     std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes; 16 to 100,000
+    /// false: hits carry no snippet (Hit::snippet empty), which saves most of the time of
+    /// a 1,000-hit search; for evaluation runs and clients that show ids only. Library only.
+    bool snippets = true;
+
+    /// How plain words combine: all required (DESIGN.md's default) or any (ranked by BM25).
+    DefaultOperator default_operator = DefaultOperator::all_words;
+
+    /// BM25 term-frequency saturation k1, in [kMinBm25K1, kMaxBm25K1]; 0 ignores how often a
+    /// word occurs. Ranking only: never changes which paragraphs match.
+    /// @see S. Robertson and H. Zaragoza, "The Probabilistic Relevance Framework: BM25 and
+    ///      Beyond", Foundations and Trends in IR 3(4), 2009; Xapian::BM25Weight.
+    double bm25_k1 = kDefaultBm25K1;
+    /// BM25 length normalization b, in [0, 1]: 0 ignores paragraph length, 1 normalizes fully.
+    double bm25_b = kDefaultBm25B;
+
+    /// Pseudo-relevance feedback: when > 0, the query is run, its top feedback_documents
+    /// paragraphs are taken as relevant (a Xapian::RSet), Xapian's expand set proposes
+    /// feedback_terms new terms from them, and the query is run again with those terms
+    /// OR-ed in at a lower weight (Searcher::search documents the details). 0 (the
+    /// default) = off; at most kMaxFeedbackDocuments.
+    std::size_t feedback_documents = 0;
+    /// Expansion terms added by feedback, 1 to kMaxFeedbackTerms (used only when
+    /// feedback_documents > 0).
+    std::size_t feedback_terms = kDefaultFeedbackTerms;
+
     static constexpr std::size_t kMaxLimit = 1000;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
     static constexpr std::size_t kMaxSnippetBytes = 100000;
+    /// Xapian's own BM25 defaults (Xapian::BM25Weight()), kept for news search: README.md
+    /// ("Ranking options") gives their effect on the CACM test collection.
+    static constexpr double kDefaultBm25K1 = 1.0;
+    static constexpr double kDefaultBm25B = 0.5;
+    static constexpr double kMinBm25K1 = 0.0, kMaxBm25K1 = 10.0;
+    static constexpr std::size_t kMaxFeedbackDocuments = 100;
+    static constexpr std::size_t kDefaultFeedbackTerms = 10;
+    static constexpr std::size_t kMaxFeedbackTerms = 50;
 };
 
 struct Hit {
@@ -95,7 +129,26 @@ class Searcher {
     /// @brief Runs @p request. A query without terms and without filters gives no hits.
     ///        When the index changes under the search (Xapian::DatabaseModifiedError),
     ///        the database is reopened and the whole search rerun.
-    /// @throws QueryError for a bad query, date, limit, offset or snippet length (a user error).
+    ///
+    ///        Ranking is Xapian::BM25Weight(bm25_k1, 0, 1, bm25_b, 0.5). With
+    ///        feedback_documents > 0 (pseudo-relevance feedback), the query with its filters
+    ///        is first run for its top feedback_documents paragraphs; they form a
+    ///        Xapian::RSet, and Enquire::get_eset (Xapian's default probabilistic expansion
+    ///        weighting) proposes up to feedback_terms terms from them, skipping the query's
+    ///        own terms, stop words and every term that starts with an ASCII capital (the
+    ///        prefixed title, source, entity, tag, language and id terms of schema.hpp), so
+    ///        feedback never adds a filter. The query is then run as `query OR expansion`,
+    ///        the best expansion term weighted 0.5 (OP_SCALE_WEIGHT) and the others by their
+    ///        expand weight relative to it; the filters restrict the whole query as before
+    ///        and words excluded at the top level (`-word`) stay excluded. Queries with no
+    ///        ranked word (filters only, excluded words only) are not expanded. Cost: about
+    ///        one more search. Expansion terms are highlighted in snippets like query words.
+    /// @see J. J. Rocchio, "Relevance feedback in information retrieval" (1971) for the idea;
+    ///      S. E. Robertson, "On term selection for query expansion" (1990) for the weights.
+    /// @throws QueryError for a bad query, date, limit, offset or snippet length, bm25_k1
+    ///         outside [0, 10], bm25_b outside [0, 1] (NaN included), feedback_documents
+    ///         over kMaxFeedbackDocuments, or feedback_terms outside [1, kMaxFeedbackTerms]
+    ///         while feedback is on (a user error).
     /// @throws std::runtime_error when the index cannot be read.
     SearchResult search(const SearchRequest& request);
 
@@ -115,6 +168,12 @@ class Searcher {
 
    private:
     SearchResult run(const SearchRequest& request);
+    // Pseudo-relevance feedback (see search()): @p match with expansion terms OR-ed in.
+    Xapian::Query expand_query(const Xapian::Query& match,
+                               const Xapian::Query& filter,
+                               const Xapian::Weight& weight,
+                               std::size_t documents,
+                               std::size_t terms);
     void open_database();
 
     std::filesystem::path dir_;
@@ -123,6 +182,7 @@ class Searcher {
     QueryBuilder builder_;
     SnippetOptions snippet_style_;
     Xapian::Stem stemmer_;
+    std::unique_ptr<Xapian::Stopper> stopper_;  // stop words never proposed by feedback
 };
 
 /// @brief The JSON of DESIGN.md: {"query", "total": {"estimate", "lower_bound",

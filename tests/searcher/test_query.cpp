@@ -97,3 +97,54 @@ TEST_CASE("date_range_query checks its bounds", "[searcher]") {
     CHECK_THROWS_AS(date_range_query("2024-07-01", "2024-06-01"), QueryError);
     CHECK_THROWS_AS(date_range_query("soon", ""), QueryError);
 }
+
+TEST_CASE("with the OR default operator plain words are alternatives, +words still required",
+          "[searcher]") {
+    struct Row {
+        const char* in;
+        const char* out;
+    };
+    const Row rows[] = {
+        {"cocoa Bahia", "Query((cocoa@1 OR bahia@2))"},
+        {"+cocoa +Bahia", "Query((cocoa@1 AND bahia@2))"},
+        {"+cocoa Bahia", "Query((cocoa@1 AND_MAYBE bahia@2))"},
+        {"cocoa -Bahia", "Query((cocoa@1 AND_NOT bahia@2))"},
+        {"the oil of Bahia", "Query((oil@2 OR bahia@4))"},  // stop words dropped
+        // The whole English list, past "what" (it once ended there): a CACM-style question.
+        {"which articles deal with TSS when you use it", "Query((articl@2 OR deal@3 OR tss@5 OR use@8))"},
+        {"\"crude oil\" prices", "Query(((crude@1 PHRASE 2 oil@2) OR price@3))"},
+        {"oil AND gas", "Query((oil@1 AND gas@2))"},
+        {"rain growth source:Reuters", "Query(((rain@1 OR growth@2) FILTER XSreuters))"},
+    };
+    QueryBuilder qb;
+    for (const auto& row : rows) {
+        INFO(row.in);
+        CHECK(qb.parse(row.in, DefaultOperator::any_word).get_description() == row.out);
+    }
+    // The builder does not keep the operator of the previous query.
+    CHECK(qb.parse("cocoa Bahia").get_description() == "Query((cocoa@1 AND bahia@2))");
+}
+
+TEST_CASE("the default operator is parsed from and/or only", "[searcher]") {
+    CHECK(parse_default_operator("and") == DefaultOperator::all_words);
+    CHECK(parse_default_operator("OR") == DefaultOperator::any_word);
+    CHECK(std::string(to_string(DefaultOperator::any_word)) == "or");
+    CHECK(std::string(to_string(DefaultOperator::all_words)) == "and");
+    for (const char* bad : {"", "xor", "any", "and "}) {
+        INFO(bad);
+        CHECK_THROWS_AS(parse_default_operator(bad), QueryError);
+    }
+}
+
+TEST_CASE("parse_parts keeps the ranked words and the filters apart", "[searcher]") {
+    QueryBuilder qb;
+    ParsedQuery p = qb.parse_parts("oil gas source:Reuters 1987-03..", DefaultOperator::any_word);
+    CHECK(p.match.get_description() == "Query((oil@1 OR gas@2))");
+    CHECK(p.filter.get_description() == "Query((VALUE_GE 0 19870301000000 AND XSreuters))");
+    CHECK(p.combined().get_description() ==
+          "Query(((oil@1 OR gas@2) FILTER (VALUE_GE 0 19870301000000 AND XSreuters)))");
+    ParsedQuery only_filter = qb.parse_parts("source:Reuters");
+    CHECK(only_filter.match.empty());
+    CHECK(only_filter.combined().get_description() == "Query((<alldocuments> FILTER XSreuters))");
+    CHECK(qb.parse_parts("oil").filter.empty());
+}

@@ -5,6 +5,10 @@
 
 #include "support.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace herald;
@@ -172,4 +176,167 @@ TEST_CASE("the JSON has the shape of DESIGN.md", "[searcher]") {
     CHECK(h["entities"].is_array());
     CHECK(j["facets"].is_object());
     CHECK(j.contains("suggestion"));
+}
+
+namespace {
+
+// A tiny index of one-paragraph articles written as JSON Lines in a fresh temporary folder.
+struct TinyIndex {
+    test::TempDir tmp;
+    std::filesystem::path dir;
+
+    explicit TinyIndex(const std::vector<std::string>& jsonl_lines) {
+        const auto input = tmp / "tiny.jsonl";
+        {
+            std::ofstream out(input);
+            for (const auto& line : jsonl_lines) out << line << '\n';
+        }
+        IndexJobOptions options;
+        options.index_dir = tmp / "idx";
+        options.inputs = {input};
+        options.quiet = true;
+        options.entities = false;  // given entities only
+        options.threads = 1;
+        std::ostringstream out, err;
+        if (run_index_job(options, out, err) != kExitOk) throw std::runtime_error(err.str());
+        dir = options.index_dir;
+    }
+};
+
+std::string article(const std::string& id, const std::string& text, const std::string& extra = "") {
+    return R"({"id": ")" + id + R"(", "title": "", "source": "Wire", "body": ")" + text + "\"" + extra + "}";
+}
+
+const TinyIndex& fruit_index() {
+    static const TinyIndex index({article("both", "apple banana kiwi lemon"),
+                                  article("apple", "apple cherry kiwi lemon"),
+                                  article("banana", "banana date kiwi lemon"),
+                                  article("neither", "elder fig kiwi lemon"),
+                                  article("apples", "apple apple apple grape")});
+    return index;
+}
+
+std::vector<std::string> article_ids(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.article_id);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("with op OR any word matches and a paragraph with both words ranks first", "[searcher]") {
+    Searcher searcher(fruit_index().dir);
+    SearchRequest request;
+    request.query = "banana cherry";
+    request.default_operator = DefaultOperator::any_word;
+    SearchResult any = searcher.search(request);
+    REQUIRE(any.hits.size() == 3);  // "both", "apple" (cherry), "banana"
+    request.query = "apple banana";
+    any = searcher.search(request);
+    REQUIRE(any.hits.size() == 4);
+    CHECK(any.hits[0].article_id == "both");
+    CHECK(any.hits[0].score > any.hits[1].score);
+
+    request.default_operator = DefaultOperator::all_words;  // AND: unchanged
+    CHECK(article_ids(searcher.search(request)) == std::vector<std::string>{"both"});
+
+    request.default_operator = DefaultOperator::any_word;
+    request.query = "+apple +banana";  // required words stay required under OR
+    CHECK(article_ids(searcher.search(request)) == std::vector<std::string>{"both"});
+    request.query = "+banana apple";
+    CHECK(article_ids(searcher.search(request)) == std::vector<std::string>{"both", "banana"});
+}
+
+TEST_CASE("BM25 k1 and b change scores but never the match set", "[searcher]") {
+    Searcher searcher(fruit_index().dir);
+    SearchRequest request;
+    request.query = "apple";
+    SearchResult standard = searcher.search(request);
+    REQUIRE(standard.hits.size() == 3);
+    CHECK(standard.hits[0].article_id == "apples");  // three occurrences beat one
+    request.bm25_k1 = 0;  // term frequency ignored: every match weighs the same
+    SearchResult flat = searcher.search(request);
+    REQUIRE(flat.hits.size() == 3);
+    CHECK(flat.hits[0].score == Approx(flat.hits[2].score));
+    request.bm25_k1 = 1.2;
+    request.bm25_b = 0;
+    CHECK(searcher.search(request).hits.size() == 3);
+}
+
+TEST_CASE("bad ranking options are rejected", "[searcher]") {
+    Searcher searcher(fruit_index().dir);
+    const auto with = [](auto change) {
+        SearchRequest r;
+        r.query = "apple";
+        change(r);
+        return r;
+    };
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = -0.1; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = 10.5; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = std::nan(""); })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_b = 1.01; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_b = -1; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_documents = 101; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) {
+                        r.feedback_documents = 2;
+                        r.feedback_terms = 0;
+                    })),
+                    QueryError);
+    CHECK_NOTHROW(searcher.search(with([](SearchRequest& r) {
+        r.bm25_k1 = 10;
+        r.bm25_b = 1;
+        r.feedback_terms = 0;  // ignored while feedback is off
+    })));
+}
+
+TEST_CASE("feedback adds paragraphs that share expansion terms, never through filter terms",
+          "[searcher]") {
+    // "solar" paragraphs share "photovoltaic" and "inverter"; "panels" shares them without
+    // "solar". "club" shares only the source and the entity (boolean terms) with them.
+    const std::string ada = R"(, "entities": [{"text": "Ada Lovelace", "type": "person"}])";
+    const TinyIndex index({article("s1", "solar photovoltaic inverter rooftop", ada),
+                           article("s2", "solar photovoltaic inverter subsidy", ada),
+                           article("panels", "photovoltaic inverter warranty claims"),
+                           article("club", "football club scores late goal", ada),
+                           R"({"id": "other", "title": "", "source": "Post", "body": "photovoltaic inverter tariffs"})",
+                           article("f1", "weather forecast rain tomorrow"),
+                           article("f2", "election results announced today"),
+                           article("f3", "museum opens new gallery"),
+                           article("f4", "train strike delays commuters")});
+    Searcher searcher(index.dir);
+    SearchRequest request;
+    request.query = "solar";
+    std::vector<std::string> found = article_ids(searcher.search(request));
+    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2"});
+
+    request.feedback_documents = 2;
+    request.feedback_terms = 5;
+    SearchResult expanded = searcher.search(request);
+    found = article_ids(expanded);
+    REQUIRE(found.size() == 4);
+    // The original matches stay on top, then the paragraphs found through expansion terms.
+    CHECK(std::set<std::string>(found.begin(), found.begin() + 2) == std::set<std::string>{"s1", "s2"});
+    CHECK(std::set<std::string>(found.begin() + 2, found.end()) == std::set<std::string>{"panels", "other"});
+    // "club" shares the source term XSwire and the entity term with both feedback paragraphs:
+    // had a boolean term been an expansion term, it would be here.
+    CHECK(std::find(found.begin(), found.end(), "club") == found.end());
+    for (const auto& hit : expanded.hits) {
+        if (hit.article_id == "panels") CHECK(hit.snippet == "<mark>photovoltaic</mark> <mark>inverter</mark> warranty claims");
+    }
+
+    // Filters keep holding: a source filter (parameter or query syntax) still excludes "other".
+    request.sources = {"wire"};
+    found = article_ids(searcher.search(request));
+    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "panels"});
+    request.sources.clear();
+    request.query = "solar source:wire";
+    found = article_ids(searcher.search(request));
+    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "panels"});
+    // An excluded word stays excluded from expansion matches.
+    request.query = "solar -warranty";
+    found = article_ids(searcher.search(request));
+    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "other"});
+    // Feedback off: the same query finds the original paragraphs only.
+    request.feedback_documents = 0;
+    CHECK(article_ids(searcher.search(request)).size() == 2);
 }

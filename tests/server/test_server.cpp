@@ -198,6 +198,23 @@ TEST_CASE("search parameters fill the request: repeated filters, facet lists, nu
     CHECK_THROWS_AS(parse_search_request(parse_query_string("sort=random")), QueryError);
 }
 
+TEST_CASE("ranking parameters fill the request: op, bm25_k1, bm25_b, feedback", "[server]") {
+    auto r = parse_search_request(
+        parse_query_string("q=oil+gas&op=or&bm25_k1=0.9&bm25_b=0.4&feedback=10&feedback_terms=20"));
+    CHECK(r.default_operator == DefaultOperator::any_word);
+    CHECK(r.bm25_k1 == 0.9);
+    CHECK(r.bm25_b == 0.4);
+    CHECK(r.feedback_documents == 10);
+    CHECK(r.feedback_terms == 20);
+    CHECK(parse_search_request(parse_query_string("op=AND")).default_operator == DefaultOperator::all_words);
+    CHECK(parse_search_request(parse_query_string("q=x")).default_operator == DefaultOperator::all_words);
+    CHECK(parse_search_request(parse_query_string("q=x")).feedback_documents == 0);
+    CHECK_THROWS_AS(parse_search_request(parse_query_string("op=xor")), QueryError);
+    CHECK_THROWS_AS(parse_search_request(parse_query_string("bm25_k1=fast")), QueryError);
+    CHECK_THROWS_AS(parse_search_request(parse_query_string("bm25_b=0.4x")), QueryError);
+    CHECK_THROWS_AS(parse_search_request(parse_query_string("feedback=-1")), QueryError);
+}
+
 TEST_CASE("the route table names each handler and maps paths and methods", "[server]") {
     std::vector<std::string> names;
     for (const auto& r : routes()) names.emplace_back(r.name);
@@ -311,6 +328,18 @@ TEST_CASE("malformed queries are 400 with a message; an empty query is 200 with 
     CHECK(get_json(server.port(), "/api/search?q=oil&from=yesterday", 400)["error"]["code"] == "bad_request");
     CHECK(get_json(server.port(), "/api/search?q=oil&facets=colour", 400)["error"]["code"] == "bad_request");
     CHECK(get_json(server.port(), "/api/search?q=%zz", 400)["error"]["code"] == "bad_request");
+    // Ranking options: a bad operator names the parameter; out-of-range BM25 values and
+    // feedback sizes are refused by the searcher, through the same error path.
+    json op = get_json(server.port(), "/api/search?q=oil&op=xor", 400);
+    CHECK(op["error"]["code"] == "bad_request");
+    CHECK(op["error"]["message"] == "parameter \"op\" must be \"and\" or \"or\", not \"xor\"");
+    CHECK(get_json(server.port(), "/api/search?q=oil&bm25_k1=11", 400)["error"]["code"] == "bad_request");
+    CHECK(get_json(server.port(), "/api/search?q=oil&bm25_b=1.5", 400)["error"]["code"] == "bad_request");
+    CHECK(get_json(server.port(), "/api/search?q=oil&feedback=1000", 400)["error"]["code"] == "bad_request");
+    const auto any_word = hit_ids(get_json(server.port(), "/api/search?q=oil+rain&op=or"));
+    CHECK(any_word.size() >= 2);
+    CHECK(any_word.size() == hit_ids(get_json(server.port(), "/api/search?q=oil+OR+rain")).size());
+    CHECK(hit_ids(get_json(server.port(), "/api/search?q=oil+rain")).empty());  // default AND
 
     for (const char* empty : {"/api/search?q=", "/api/search", "/api/search?q=%2C%2C+..."}) {
         json r = get_json(server.port(), empty);
