@@ -106,16 +106,28 @@ inline BenchQuery parse_title_query(const std::string& text) {
 
 /// @brief Reads a query set: "titles" (one query a line) or "aol" (JSON Lines with
 ///        a "query" field). Queries with no word are dropped.
-/// @throws std::runtime_error when the file cannot be read or a line is not JSON.
+/// @throws std::runtime_error when the file cannot be read, or (aol) a line is not a JSON
+///        object with a string "query"; the message names the file and line.
 inline std::vector<BenchQuery> read_query_set(const std::filesystem::path& path, const std::string& kind) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read query set " + path.string());
     std::vector<BenchQuery> out;
     std::string line;
+    std::size_t number = 0;
     while (std::getline(in, line)) {
+        ++number;
         if (line.empty()) continue;
-        BenchQuery q = kind == "aol" ? parse_lucene_query(nlohmann::json::parse(line).at("query").get<std::string>())
-                                     : parse_title_query(line);
+        BenchQuery q;
+        if (kind == "aol") {
+            try {
+                q = parse_lucene_query(nlohmann::json::parse(line).at("query").get<std::string>());
+            } catch (const nlohmann::json::exception& e) {
+                throw std::runtime_error(path.string() + ":" + std::to_string(number) +
+                                         ": not an AOL-set line ({\"query\": \"...\"}): " + e.what());
+            }
+        } else {
+            q = parse_title_query(line);
+        }
         if (!q.clauses.empty()) out.push_back(std::move(q));
     }
     return out;
@@ -158,7 +170,8 @@ inline nlohmann::json latency_report(const std::string& engine, const std::strin
 /// @brief Times @p queries one at a time, @p passes times; the first pass warms the cache and
 ///        is not reported unless it is the only one. @p run answers one query (top 10 with
 ///        snippets) and returns its hit count, or throws for a failed query (reported on
-///        stderr and counted). Hits, no-hit and failed queries are those of the last pass.
+///        stderr, counted, and left out of the latencies). Hits, no-hit and failed queries are
+///        those of the last pass.
 /// @return latency_report() plus "failed_queries".
 inline nlohmann::json time_query_set(const std::string& engine, const std::string& set,
                                      const std::vector<BenchQuery>& queries, int passes,
@@ -178,7 +191,7 @@ inline nlohmann::json time_query_set(const std::string& engine, const std::strin
                 if (last) std::cerr << engine << ": query failed: " << q.text << ": " << e.what() << "\n";
             }
             const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-            if (pass > 0 || passes == 1) latencies.push_back(ms);
+            if (ok && (pass > 0 || passes == 1)) latencies.push_back(ms);
             if (last) {
                 hits += n;
                 zero_hit += ok && n == 0;

@@ -6,6 +6,8 @@
 // Usage: herald_bench_cacm [--cacm DIR] [--k1 X] [--b X] [--operator and|or]
 //                          [--feedback N] [--feedback-terms M] [--sweep] [--run FILE]
 //                          [--index DIR] [--threads N] [--per-topic]
+// Exit status: 0; 1 when any topic run failed (e.g. a parameter out of range); 2 when the
+// collection cannot be read or indexed.
 // Output: one JSON line per configuration on stdout, a readable line per configuration on
 // stderr. Published anchor (Anserini, Lucene BM25 k1=0.9 b=0.4): MAP 0.3123, P@30 0.1942;
 // BM25+RM3: MAP 0.3648.
@@ -280,8 +282,9 @@ Outcome run_topics(herald::Searcher& searcher,
     return outcome;
 }
 
-nlohmann::json to_json(const Config& c, const Outcome& o, std::size_t topics) {
-    return {{"k1", c.k1},
+nlohmann::json to_json(const Config& c, const Outcome& o, std::size_t topics, std::size_t documents) {
+    return {{"documents", documents},
+            {"k1", c.k1},
             {"b", c.b},
             {"operator", herald::to_string(c.op)},
             {"feedback", c.feedback},
@@ -397,7 +400,7 @@ int main(int argc, char** argv) {
                 outcomes[i] = run_topics(own, topics, configs[i], given, fixed,
                                          i + 1 == configs.size() ? run_path : fs::path());
                 const std::lock_guard<std::mutex> lock(print_mutex);
-                std::cout << to_json(configs[i], outcomes[i], topics.size()).dump() << std::endl;
+                std::cout << to_json(configs[i], outcomes[i], topics.size(), documents).dump() << std::endl;
                 print_line(configs[i], outcomes[i]);
                 if (per_topic && !sweep) {
                     for (const auto& [topic, ap] : outcomes[i].given.ap) {
@@ -420,9 +423,15 @@ int main(int argc, char** argv) {
         if (sweep) {
             std::cerr << "best (MAP, qrels as given): ";
             print_line(best_config, best);
-            nlohmann::json j = to_json(best_config, best, topics.size());
+            nlohmann::json j = to_json(best_config, best, topics.size(), documents);
             j["best_of_sweep"] = true;
             std::cout << j.dump() << std::endl;
+        }
+        std::size_t failed = 0;
+        for (const auto& o : outcomes) failed += o.failed;
+        if (failed > 0) {
+            std::cerr << "herald_bench_cacm: " << failed << " topic runs failed (see above)\n";
+            rc = 1;
         }
     } catch (const std::exception& e) {
         std::cerr << "herald_bench_cacm: " << e.what() << '\n';

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"titles", "aol"}));
     query->add_option("--queries", queries, "the query file")->required();
     query->add_option("--passes", passes, "passes; the first warms the cache and is not reported")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 100));
     CLI11_PARSE(app, argc, argv);
     try {
         if (index->parsed()) return run_index(articles, dir, !no_entities, threads);

@@ -429,14 +429,14 @@ int cmd_query(const std::string& set, const std::vector<BenchQuery>& queries, in
                 throw;
             }
         });
-    std::size_t total_unmarked = 0;
-    for (std::size_t n : unmarked) total_unmarked += n;
-    std::cerr << "sphinx " << set << ": " << total_unmarked << " of " << out["hits"].get<std::size_t>()
-              << " snippets have no <mark>\n";
     if (lost) {
         std::cerr << "sphinx: the connection to searchd was lost\n";
         return 1;
     }
+    std::size_t total_unmarked = 0;
+    for (std::size_t n : unmarked) total_unmarked += n;
+    std::cerr << "sphinx " << set << ": " << total_unmarked << " of " << out["hits"].get<std::size_t>()
+              << " snippets have no <mark>\n";
     std::cout << out.dump() << "\n";
     return 0;
 }
@@ -661,7 +661,8 @@ int main(int argc, char** argv) {
         sub->add_option("--dir", dir, "folder given to index (for the port)");
         sub->add_option("--port", port, "SphinxQL port (default: DIR's, else 19306)");
     }
-    query->add_option("--passes", passes, "passes over the set; the first warms and is not reported");
+    query->add_option("--passes", passes, "passes over the set; the first warms and is not reported")
+        ->check(CLI::Range(1, 100));
     load->add_option("--connections", connections, "connections kept open");
     load->add_option("--threads", threads, "client threads driving them");
     load->add_option("--seconds", seconds, "duration");

@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
             ->check(CLI::IsMember({"titles", "aol"}));
         sub->add_option("--queries", queries, "query set file")->required();
         sub->add_option("--passes", passes, "passes; the first warms the cache and is not reported")
-            ->check(CLI::PositiveNumber);
+            ->check(CLI::Range(1, 100));
     };
     auto* query = app.add_subcommand(
         "query", "time a query set (top 10 with snippets) and print its JSON line");

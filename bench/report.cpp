@@ -90,7 +90,7 @@ void main_table(std::ostream& out, const Results& r) {
            "64 connections driven by 2 threads for the titles set (wrk for Herald's HTTP server, "
            "`herald_peer_sphinx load` for searchd).\n\n";
     out << "| engine | index s | index MB | titles mean | titles p50 | titles p99 | AOL mean | AOL p50 | AOL p99 | "
-           "requests/s (64 conns) |\n|---|---|---|---|---|---|---|---|---|---|\n";
+           "requests/s, 64 conns (Herald: over HTTP) |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& e : kEngines) {
         const json* idx = r.find("index", "reuters", e.driver);
         const json* t = r.find("query", "reuters", e.driver, "titles");
@@ -148,8 +148,9 @@ void main_table(std::ostream& out, const Results& r) {
 }
 
 void growth_table(std::ostream& out, const Results& r) {
-    out << "\n## Growth\n\nThe collection cut at about 10k paragraphs (whole articles), once, and repeated "
-           "under new article ids to about 1M. Latencies in milliseconds.\n\n"
+    out << "\n## Growth\n\nThe collection cut at about 10k paragraphs (whole articles), and whole; where a "
+           "1M row is present, the collection repeated under new article ids. Engines missing at a size were "
+           "not run there (see bench/README.md). Latencies in milliseconds.\n\n"
            "| paragraphs | engine | index s | index MB | titles p50 | titles p99 | AOL p50 | AOL p99 |\n"
            "|---|---|---|---|---|---|---|---|\n";
     for (const char* size : {"10k", "reuters", "1m"}) {
@@ -170,13 +171,20 @@ void growth_table(std::ostream& out, const Results& r) {
 void cacm_table(std::ostream& out, const Results& r) {
     const auto lines = r.all("cacm");
     if (lines.empty()) return;
-    out << "\n## Ranking quality: CACM\n\n3,204 documents, 64 topics (52 with judgments), 1,000 hits per topic, "
+    const json& first = *lines.front();
+    out << "\n## Ranking quality: CACM\n\n" << count(first.value("documents", 0.0)) << " documents, "
+        << first.value("topics_run", 0) << " topics (" << first.value("qrels_topics", 0)
+        << " with judgments), 1,000 hits per topic, "
            "Herald's operator OR. MAP and P@30 computed as `trec_eval -c -m map -m P.30` does "
            "(`herald_bench_cacm`), with the qrels file as given and with its 55 unpadded ids "
            "(`CACM-115`) padded (`CACM-0115`).\n\n"
            "| configuration | MAP | P@30 | MAP, ids fixed | P@30, ids fixed |\n|---|---|---|---|---|\n";
     for (const json* l : lines) {
-        out << "| " << l->value("label", std::string("?")) << " | " << fmt((*l)["map"].get<double>(), 4) << " | "
+        std::string label = l->value("label", std::string("?"));
+        if (l->value("best_of_sweep", false)) {
+            label += ": k1=" + fmt((*l)["k1"].get<double>(), 1) + ", b=" + fmt((*l)["b"].get<double>(), 1);
+        }
+        out << "| " << label << " | " << fmt((*l)["map"].get<double>(), 4) << " | "
             << fmt((*l)["p30"].get<double>(), 4) << " | " << fmt((*l)["map_fixed"].get<double>(), 4) << " | "
             << fmt((*l)["p30_fixed"].get<double>(), 4) << " |\n";
     }

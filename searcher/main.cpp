@@ -103,9 +103,9 @@ int main(int argc, char** argv) {
     app.add_option("--bm25-b", request.bm25_b, "BM25 length normalization b, 0 to 1 (default 0.5)");
     app.add_option("--feedback", request.feedback_documents,
                    "pseudo-relevance feedback: expand the query from its top N hits (default 0: off; at most 100)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 100));
     app.add_option("--feedback-terms", request.feedback_terms, "terms feedback adds (default 10, 1 to 50)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(1, 50));
     app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
     app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
     try {

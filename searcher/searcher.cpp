@@ -200,8 +200,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
     if (request.feedback_documents > SearchRequest::kMaxFeedbackDocuments) {
         throw QueryError("feedback documents must be at most " + std::to_string(SearchRequest::kMaxFeedbackDocuments));
     }
-    if (request.feedback_documents > 0 &&
-        (request.feedback_terms < 1 || request.feedback_terms > SearchRequest::kMaxFeedbackTerms)) {
+    if (request.feedback_terms < 1 || request.feedback_terms > SearchRequest::kMaxFeedbackTerms) {
         throw QueryError("feedback terms must be between 1 and " + std::to_string(SearchRequest::kMaxFeedbackTerms));
     }
     for (int attempt = 0;; ++attempt) {

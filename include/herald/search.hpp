@@ -148,7 +148,7 @@ class Searcher {
     /// @throws QueryError for a bad query, date, limit, offset or snippet length, bm25_k1
     ///         outside [0, 10], bm25_b outside [0, 1] (NaN included), feedback_documents
     ///         over kMaxFeedbackDocuments, or feedback_terms outside [1, kMaxFeedbackTerms]
-    ///         while feedback is on (a user error).
+    ///         (a user error).
     /// @throws std::runtime_error when the index cannot be read.
     SearchResult search(const SearchRequest& request);
 

@@ -282,10 +282,12 @@ TEST_CASE("bad ranking options are rejected", "[searcher]") {
                         r.feedback_terms = 0;
                     })),
                     QueryError);
+    // Out of range even while feedback is off: the documented range is checked always.
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_terms = 51; })), QueryError);
     CHECK_NOTHROW(searcher.search(with([](SearchRequest& r) {
         r.bm25_k1 = 10;
         r.bm25_b = 1;
-        r.feedback_terms = 0;  // ignored while feedback is off
+        r.feedback_terms = 50;
     })));
 }
 
