@@ -15,6 +15,7 @@
 
 #include <herald/index_job.hpp>
 #include <herald/search.hpp>
+#include <herald/text.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -52,26 +53,6 @@ std::string read_file(const fs::path& path) {
     return s.str();
 }
 
-// Appends the UTF-8 encoding of @p cp (invalid code points become U+FFFD).
-void append_utf8(std::string& out, unsigned long cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // The text of an HTML page: tags removed (a tag ends a word), the usual named entities and
 // numeric character references decoded, line breaks kept.
 std::string html_to_text(std::string_view html) {
@@ -97,7 +78,7 @@ std::string html_to_text(std::string_view html) {
                     char* end = nullptr;
                     const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
                     if (!digits.empty() && end != nullptr && *end == '\0') {
-                        append_utf8(out, cp);
+                        herald::append_utf8(out, static_cast<std::uint32_t>(std::min(cp, 0x110000UL)));
                         decoded = true;
                     }
                 } else {

@@ -338,33 +338,10 @@ int run_omega(const fs::path& dir,
         if (!conf) throw std::runtime_error("cannot write " + config.string());
     }
 
-    std::vector<double> latencies;
-    std::size_t hits = 0, zero_hit = 0, failed = 0;
-    for (int pass = 0; pass < passes; ++pass) {
-        const bool last = pass == passes - 1;
-        for (const auto& q : queries) {
-            std::size_t n = 0;
-            const auto t0 = hb::Clock::now();
-            try {
-                n = omega_search(omega, config.string(), db.filename().string(), q);
-            } catch (const std::runtime_error& e) {
-                if (last) {
-                    ++failed;
-                    std::cerr << e.what() << "\n";
-                }
-            }
-            const double ms =
-                std::chrono::duration<double, std::milli>(hb::Clock::now() - t0).count();
-            if (pass > 0 || passes == 1) latencies.push_back(ms);
-            if (last) {
-                hits += n;
-                zero_hit += n == 0;
-            }
-        }
-    }
+    const nlohmann::json out = hb::time_query_set(kOmegaEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
+        return omega_search(omega, config.string(), db.filename().string(), q);
+    });
     fs::remove(config);
-    nlohmann::json out = hb::latency_report(kOmegaEngine, set, latencies, hits, zero_hit);
-    out["failed_queries"] = failed;
     std::cout << out.dump() << "\n";
     return 0;
 }

@@ -2,6 +2,8 @@
 // snippets) in-process, printing index time and query latency percentiles.
 // Usage: herald_bench_reuters [--corpus ../shared/corpus] [--index DIR] [--threads N] [--passes N]
 //                             [--no-entities]
+#include "bench_util.hpp"
+
 #include <herald/index_job.hpp>
 #include <herald/search.hpp>
 
@@ -18,26 +20,8 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const std::size_t i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
-
-std::uintmax_t folder_bytes(const fs::path& dir) {
-    std::uintmax_t total = 0;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file()) total += e.file_size();
-    }
-    return total;
-}
-
-}  // namespace
+using herald::bench::Clock;
+using herald::bench::percentile;
 
 int main(int argc, char** argv) {
     fs::path corpus = "../shared/corpus";
@@ -107,7 +91,7 @@ int main(int argc, char** argv) {
     std::printf("corpus:            %s\n", (corpus / "reuters21578").c_str());
     std::printf("index:             %s", out.str().c_str());
     std::printf("index wall time:   %.2f s (threads %u)\n", index_s, threads ? threads : std::thread::hardware_concurrency());
-    std::printf("index size:        %.1f MB\n", static_cast<double>(folder_bytes(index_dir)) / 1e6);
+    std::printf("index size:        %.1f MB\n", static_cast<double>(herald::bench::path_bytes(index_dir)) / 1e6);
     std::printf("queries:           %zu x %d passes (first pass warms, not reported), top 10 with snippets\n",
                 queries.size(), passes);
     std::printf("hits (last pass):  %zu, failed queries: %zu\n", hits, failed);

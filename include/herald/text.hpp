@@ -2,6 +2,7 @@
 // All strings are UTF-8; all sizes and offsets are in bytes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,10 @@ namespace herald {
 ///        NUL and C0 control characters other than tab and newline are dropped.
 /// @throws std::bad_alloc only. Thread-safe.
 std::string to_valid_utf8(std::string_view bytes);
+
+/// @brief Appends the UTF-8 encoding (1 to 4 bytes) of code point @p cp to @p out; 0, a
+///        surrogate (U+D800–U+DFFF) or a value above U+10FFFF becomes U+FFFD. Thread-safe.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 /// @brief Escapes `& < > " '` for HTML text and attribute context.
 std::string html_escape(std::string_view text);

@@ -35,3 +35,18 @@ TEST_CASE("utf8_floor never cuts inside a character", "[indexer]") {
     CHECK(utf8_floor(s, 7) == 7);
     CHECK(utf8_floor(s, 100) == 7);
 }
+
+TEST_CASE("append_utf8 encodes 1 to 4 bytes and replaces what is not a character", "[indexer]") {
+    const auto encoded = [](std::uint32_t cp) {
+        std::string s;
+        herald::append_utf8(s, cp);
+        return s;
+    };
+    CHECK(encoded('A') == "A");
+    CHECK(encoded(0xE9) == "\xC3\xA9");             // é
+    CHECK(encoded(0x20AC) == "\xE2\x82\xAC");       // €
+    CHECK(encoded(0x1F600) == "\xF0\x9F\x98\x80");  // 😀
+    CHECK(encoded(0) == "\xEF\xBF\xBD");
+    CHECK(encoded(0xD800) == "\xEF\xBF\xBD");
+    CHECK(encoded(0x110000) == "\xEF\xBF\xBD");
+}
