@@ -3,6 +3,6 @@
 find_package(Threads REQUIRED)
 add_executable(herald_bench_cacm cacm.cpp)
 target_link_libraries(herald_bench_cacm PRIVATE
-  herald_searcher herald_indexer CLI11::CLI11 nlohmann_json::nlohmann_json Threads::Threads herald_options)
+  herald_searcher herald_index CLI11::CLI11 nlohmann_json::nlohmann_json Threads::Threads herald_options)
 target_compile_definitions(herald_bench_cacm PRIVATE
   HERALD_SHARED_CORPUS_DIR="${PROJECT_SOURCE_DIR}/../shared/corpus")

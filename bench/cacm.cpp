@@ -13,9 +13,9 @@
 // BM25+RM3: MAP 0.3648.
 #include "trec_eval.hpp"
 
-#include <herald/index_job.hpp>
-#include <herald/search.hpp>
-#include <herald/text.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/strings.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

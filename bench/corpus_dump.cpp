@@ -9,7 +9,7 @@
 // row would match every paragraph of an article on a headline word. --paragraphs N stops at the first article
 // boundary at or past N paragraphs; beyond one collection, the collection is repeated under
 // new ids (`<id>-c<k>` for copy k >= 1), which is how the growth series reaches 1M paragraphs.
-#include <herald/readers.hpp>
+#include <herald/ingest/readers.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -2,13 +2,13 @@
 // tokenizing + stemming, paragraph analysis into a Xapian document, snippets, query
 // parsing and facet counting. Inputs are fixed; no randomness. Entity tagging speed is
 // herald_ner_bench.
-#include <herald/analyzer.hpp>
-#include <herald/index_job.hpp>
-#include <herald/query.hpp>
-#include <herald/readers.hpp>
-#include <herald/search.hpp>
-#include <herald/snippet.hpp>
-#include <herald/tokenizer.hpp>
+#include <herald/index/document.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/query.hpp>
+#include <herald/ingest/readers.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/searcher/snippet.hpp>
+#include <herald/ner/tokenizer.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -10,8 +10,8 @@
 //   Both stem with English Snowball (all words, STEM_ALL) and rank by BM25.
 #include "bench_util.hpp"
 
-#include <herald/index_job.hpp>
-#include <herald/search.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -4,8 +4,8 @@
 //                             [--no-entities]
 #include "bench_util.hpp"
 
-#include <herald/index_job.hpp>
-#include <herald/search.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -1,6 +1,6 @@
 // herald-index: reads articles and writes them into a Herald index.
 // Exit codes: 0 done; 1 done but records were skipped; 2 usage or I/O error; 3 index locked.
-#include <herald/index_job.hpp>
+#include <herald/index/index_job.hpp>
 
 #include <CLI/CLI.hpp>
 

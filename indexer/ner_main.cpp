@@ -3,7 +3,8 @@
 //   herald-ner [--model M] --conll FILE     CoNLL columns + one predicted IOB1 column
 //   herald-ner [--model M] --text           plain text on stdin → JSON entities on stdout
 // Exit codes: 0 done; 1 error (message on stderr); 2 usage error.
-#include <herald/entities.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/ner/train/commands.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -1,7 +1,7 @@
 // herald-search: ranked paragraphs with highlighted snippets, on a terminal or as JSON.
 // Exit codes: 0 searched (even with no hits); 1 the query, a date or a limit is invalid;
 // 2 usage error or the index cannot be opened.
-#include <herald/search.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <CLI/CLI.hpp>
 

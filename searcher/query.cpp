@@ -1,8 +1,8 @@
-#include <herald/analyzer.hpp>
-#include <herald/article.hpp>
-#include <herald/query.hpp>
-#include <herald/schema.hpp>
-#include <herald/text.hpp>
+#include <herald/text/words.hpp>
+#include <herald/text/article.hpp>
+#include <herald/searcher/query.hpp>
+#include <herald/text/schema.hpp>
+#include <herald/text/strings.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -1,8 +1,8 @@
-#include <herald/analyzer.hpp>
-#include <herald/index_layout.hpp>
-#include <herald/schema.hpp>
-#include <herald/search.hpp>
-#include <herald/text.hpp>
+#include <herald/text/words.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/strings.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -143,7 +143,7 @@ Searcher::Searcher(const std::filesystem::path& index_dir, const std::string& la
 
 void Searcher::open_database() {
     try {
-        stub_ = stub_text(dir_);
+        identity_ = index_identity(dir_);
         db_ = Xapian::Database(dir_.string());
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
@@ -153,9 +153,10 @@ void Searcher::open_database() {
 
 bool Searcher::reopen() {
     try {
-        // A rebuild switches the stub to a new generation; Xapian's reopen() would stay on
-        // the old one, so a changed stub means opening the index afresh.
-        if (stub_text(dir_) != stub_) {
+        // A rebuild switches the stub to a new generation (or renames a plain index into
+        // place); Xapian's reopen() would stay on the old one, so a changed identity means
+        // opening the index afresh.
+        if (index_identity(dir_) != identity_) {
             open_database();
             return true;
         }

@@ -1,99 +1,12 @@
-#include <herald/analyzer.hpp>
-#include <herald/snippet.hpp>
-#include <herald/text.hpp>
+#include <herald/searcher/snippet.hpp>
+#include <herald/text/words.hpp>
+#include <herald/text/strings.hpp>
 
 #include <algorithm>
 #include <unordered_map>
 
 namespace herald {
 
-namespace {
-
-// Decodes the code point at text[i] and sets len to its length in bytes. A byte
-// that does not start a complete sequence decodes as U+FFFD with length 1.
-unsigned code_point_at(std::string_view text, std::size_t i, std::size_t& len) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    len = utf8_sequence_length(b0);
-    if (len == 1 || i + len > text.size()) {
-        len = 1;
-        return b0 < 0x80 ? b0 : 0xFFFD;
-    }
-    unsigned cp = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(text[i + k]);
-        if ((b & 0xC0) != 0x80) {
-            len = 1;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    return cp;
-}
-
-bool is_apostrophe(unsigned cp) { return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC; }
-
-bool is_letter(unsigned cp) {
-    return Xapian::Unicode::is_wordchar(cp) && !(cp >= '0' && cp <= '9');
-}
-
-}  // namespace
-
-std::vector<WordSpan> split_words(std::string_view text) {
-    std::vector<WordSpan> words;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        std::size_t len;
-        unsigned cp = code_point_at(text, i, len);
-        if (!Xapian::Unicode::is_wordchar(cp)) {
-            i += len;
-            continue;
-        }
-        const std::size_t begin = i;
-        unsigned prev = cp;
-        i += len;
-        while (i < text.size()) {
-            cp = code_point_at(text, i, len);
-            if (Xapian::Unicode::is_wordchar(cp)) {
-                prev = cp;
-                i += len;
-                continue;
-            }
-            std::size_t next_len = 0;
-            unsigned next = i + len < text.size() ? code_point_at(text, i + len, next_len) : 0;
-            // Join "O’Neill", "don't" and initialisms "U.S." (a dot between single letters).
-            if (is_apostrophe(cp) && Xapian::Unicode::is_wordchar(next)) {
-                prev = next;
-                i += len + next_len;
-                continue;
-            }
-            // Numbers keep their separators: "1,164", "5.93".
-            if ((cp == '.' || cp == ',') && prev >= '0' && prev <= '9' && next >= '0' && next <= '9') {
-                prev = next;
-                i += len + next_len;
-                continue;
-            }
-            if (cp == '.' && is_letter(prev) && is_letter(next)) {
-                std::size_t after = i + len + next_len;
-                std::size_t l2 = 0;
-                unsigned after_cp = after < text.size() ? code_point_at(text, after, l2) : 0;
-                if (!Xapian::Unicode::is_wordchar(after_cp)) {
-                    prev = next;
-                    i = after;
-                    // Keep the closing dot of "U.S." inside the word.
-                    if (after_cp == '.') {
-                        std::size_t l3 = 0;
-                        unsigned beyond = after + l2 < text.size() ? code_point_at(text, after + l2, l3) : 0;
-                        if (!Xapian::Unicode::is_wordchar(beyond)) i = after + l2;
-                    }
-                    continue;
-                }
-            }
-            break;
-        }
-        words.push_back({begin, i});
-    }
-    return words;
-}
 
 Highlighter::Highlighter(std::unordered_set<std::string> terms, std::vector<std::string> wildcard_prefixes,
                          Xapian::Stem stemmer)

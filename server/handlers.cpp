@@ -1,8 +1,8 @@
 // The route table, the handlers and the one mapping from errors to HTTP statuses.
-#include <herald/articles.hpp>
-#include <herald/query.hpp>
-#include <herald/search.hpp>
-#include <herald/server_http.hpp>
+#include <herald/searcher/article_store.hpp>
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/http.hpp>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>

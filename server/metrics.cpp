@@ -1,5 +1,5 @@
 // Prometheus text exposition of herald-server's counters.
-#include <herald/server_metrics.hpp>
+#include <herald/server/metrics.hpp>
 
 #include <cstdio>
 #include <sstream>

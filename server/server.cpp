@@ -1,7 +1,7 @@
 // herald-server's network side: listener, HTTP/1.1 sessions with keep-alive and pipelining,
 // the search worker pool, graceful stop. Shaped like Beast's advanced server example: the
 // sessions only move bytes; handle_request() (handlers.cpp) decides every answer.
-#include <herald/server.hpp>
+#include <herald/server/server.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -31,27 +31,6 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 // --- worker pool ------------------------------------------------------------------------
-
-namespace {
-
-// Which files the Searcher has open: a rebuilt index is renamed into place, so the folder
-// and its version file get new inodes; a commit to the same index keeps them.
-struct IndexIdentity {
-    dev_t dev = 0;
-    ino_t dir = 0, version = 0;
-    bool operator==(const IndexIdentity& o) const {
-        return dev == o.dev && dir == o.dir && version == o.version;
-    }
-};
-
-std::optional<IndexIdentity> identity_of(const std::filesystem::path& dir) {
-    struct stat d {}, v {};
-    if (::stat(dir.c_str(), &d) != 0) return std::nullopt;
-    if (::stat((dir / "iamglass").c_str(), &v) != 0) v.st_ino = 0;
-    return IndexIdentity{d.st_dev, d.st_ino, v.st_ino};
-}
-
-}  // namespace
 
 WorkerPool::WorkerPool(std::filesystem::path index_dir, std::string language, unsigned threads,
                        std::size_t queue_limit, Metrics* metrics, std::chrono::milliseconds delay)
@@ -97,13 +76,12 @@ void WorkerPool::stop() {
 
 void WorkerPool::run_worker() {
     std::optional<Searcher> searcher;
-    std::optional<IndexIdentity> opened;
     std::string error;
 
     // Moves the Searcher to the newest revision, or opens the index anew after a swap.
     auto refresh = [&] {
-        auto now = identity_of(index_dir_);
-        bool swapped = !searcher || !now || !opened || !(*now == *opened);
+        // Searcher::reopen() follows commits and rebuilds alike (index_identity()).
+        bool swapped = !searcher;
         if (!swapped) {
             try {
                 searcher->reopen();
@@ -114,7 +92,6 @@ void WorkerPool::run_worker() {
         if (swapped) {
             try {
                 searcher.emplace(index_dir_, language_);
-                opened = now;
                 error.clear();
             } catch (const std::exception& e) {
                 // Keep serving the old revision if there is one (its files stay open).
@@ -298,7 +275,7 @@ void Session::on_read(beast::error_code ec, std::size_t) {
         shared_.metrics.request_started();
         auto slot = std::make_shared<Slot>();
         queue_.push_back(slot);
-        complete(slot, error_response(HttpError{413, "too_large", message}, req), "none", "", "",
+        complete(slot, error_response(classify_error(std::make_exception_ptr(TooLarge(message))), req), "none", "", "",
                  Clock::now());
         return;
     }
@@ -314,7 +291,9 @@ void Session::on_read(beast::error_code ec, std::size_t) {
             shared_.metrics.request_started();
             auto slot = std::make_shared<Slot>();
             queue_.push_back(slot);
-            auto res = error_response(HttpError{400, "bad_request", "malformed HTTP request: " + ec.message()}, req);
+            auto res = error_response(
+                classify_error(std::make_exception_ptr(std::invalid_argument("malformed HTTP request: " + ec.message()))),
+                req);
             res.keep_alive(false);
             complete(slot, std::move(res), "none", "", "", Clock::now());
             return;
@@ -355,7 +334,7 @@ void Session::dispatch_request(std::shared_ptr<Request> req) {
             });
         if (!queued) {
             complete(slot,
-                     error_response(HttpError{503, "overloaded", "every search worker is busy; retry shortly"},
+                     error_response(classify_error(std::make_exception_ptr(Overloaded("every search worker is busy; retry shortly"))),
                                     *req),
                      route_name, method, path, start);
         }

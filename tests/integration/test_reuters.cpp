@@ -1,7 +1,7 @@
 // Indexes all of Reuters-21578 from ../shared/corpus (skipped with a message when absent)
 // and checks counts and answers verified by reading the collection.
-#include <herald/index_job.hpp>
-#include <herald/search.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include <herald/query.hpp>
+#include <herald/searcher/query.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include <herald/index_job.hpp>
-#include <herald/search.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <catch2/catch.hpp>
 

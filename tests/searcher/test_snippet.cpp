@@ -1,6 +1,6 @@
-#include <herald/analyzer.hpp>
-#include <herald/snippet.hpp>
-#include <herald/text.hpp>
+#include <herald/text/words.hpp>
+#include <herald/searcher/snippet.hpp>
+#include <herald/text/strings.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -101,12 +101,4 @@ TEST_CASE("one enormous token is cut at a character boundary", "[searcher]") {
     std::string s = highlighter({"x"}).snippet(text, options);
     CHECK(s.size() <= 102);
     CHECK(to_valid_utf8(s) == s);
-}
-
-TEST_CASE("split_words joins apostrophes, initialisms and numbers", "[searcher]") {
-    const std::string text = "O’Neill met U.S. envoys, paid 1,164.50 dlrs; pro-Kremlin.";
-    std::vector<std::string> words;
-    for (const auto& w : split_words(text)) words.push_back(text.substr(w.begin, w.end - w.begin));
-    CHECK(words == std::vector<std::string>{"O’Neill", "met", "U.S.", "envoys", "paid", "1,164.50", "dlrs", "pro",
-                                            "Kremlin"});
 }

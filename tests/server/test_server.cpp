@@ -1,8 +1,8 @@
 // herald-server over HTTP: a real server on an ephemeral loopback port over a fixture index
 // (tests/data/articles.jsonl and entities.jsonl, given entities only), driven by a small
 // blocking client. One test spawns the herald-server binary to check SIGTERM.
-#include <herald/index_job.hpp>
-#include <herald/server.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/server/server.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,198 @@
+// Searching a Herald index: the request, the result, and its JSON form
+// (DESIGN.md "HTTP API"; herald-search --json prints exactly this).
+#pragma once
+
+#include <herald/text/article.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/snippet.hpp>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald {
+
+enum class SortOrder { relevance, date };
+
+/// @brief Parses "relevance" or "date".
+/// @throws QueryError for anything else.
+SortOrder parse_sort_order(std::string_view name);
+
+/// One search, validated once and passed around as a plain struct.
+struct SearchRequest {
+    std::string query;                 ///< QueryBuilder syntax; may be empty
+    std::vector<std::string> sources;  ///< OR-ed exact sources (case-folded)
+    /// Entity filters: values OR-ed within one list, lists AND-ed (names compared by
+    /// schema::entity_key: case, apostrophes and possessives do not matter).
+    std::vector<std::string> persons, places, orgs;
+    /// Facets to count over the whole match set: "person", "place", "org", "misc" or a
+    /// corpus tag "tag.places", "tag.people", "tag.orgs", "tag.exchanges", "tag.topics".
+    std::vector<std::string> facets;
+    std::size_t facet_size = 10;       ///< values per facet, most frequent first (1 to 1000)
+    std::string from;                  ///< inclusive lower date bound (date_bound_key syntax), or ""
+    std::string to;                    ///< inclusive upper date bound, or ""
+    SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
+    bool collapse = false;             ///< best paragraph per article only
+    std::size_t offset = 0;            ///< hits to skip
+    std::size_t limit = 10;            ///< hits to return, at most kMaxLimit
+    std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes; 16 to 100,000
+    /// false: hits carry no snippet (Hit::snippet empty), which saves most of the time of
+    /// a 1,000-hit search; for evaluation runs and clients that show ids only. Library only.
+    bool snippets = true;
+
+    /// How plain words combine: all required (DESIGN.md's default) or any (ranked by BM25).
+    DefaultOperator default_operator = DefaultOperator::all_words;
+
+    /// BM25 term-frequency saturation k1, in [kMinBm25K1, kMaxBm25K1]; 0 ignores how often a
+    /// word occurs. Ranking only: never changes which paragraphs match.
+    /// @see S. Robertson and H. Zaragoza, "The Probabilistic Relevance Framework: BM25 and
+    ///      Beyond", Foundations and Trends in IR 3(4), 2009; Xapian::BM25Weight.
+    double bm25_k1 = kDefaultBm25K1;
+    /// BM25 length normalization b, in [0, 1]: 0 ignores paragraph length, 1 normalizes fully.
+    double bm25_b = kDefaultBm25B;
+
+    /// Pseudo-relevance feedback: when > 0, the query is run, its top feedback_documents
+    /// paragraphs are taken as relevant (a Xapian::RSet), Xapian's expand set proposes
+    /// feedback_terms new terms from them, and the query is run again with those terms
+    /// OR-ed in at a lower weight (Searcher::search documents the details). 0 (the
+    /// default) = off; at most kMaxFeedbackDocuments.
+    std::size_t feedback_documents = 0;
+    /// Expansion terms added by feedback, 1 to kMaxFeedbackTerms (used only when
+    /// feedback_documents > 0).
+    std::size_t feedback_terms = kDefaultFeedbackTerms;
+
+    static constexpr std::size_t kMaxLimit = 1000;
+    static constexpr std::size_t kMaxOffset = 100000;
+    static constexpr std::size_t kMinSnippetBytes = 16;
+    static constexpr std::size_t kMaxSnippetBytes = 100000;
+    /// Xapian's own BM25 defaults (Xapian::BM25Weight()), kept for news search: README.md
+    /// ("Ranking options") gives their effect on the CACM test collection.
+    static constexpr double kDefaultBm25K1 = 1.0;
+    static constexpr double kDefaultBm25B = 0.5;
+    static constexpr double kMinBm25K1 = 0.0, kMaxBm25K1 = 10.0;
+    static constexpr std::size_t kMaxFeedbackDocuments = 100;
+    static constexpr std::size_t kDefaultFeedbackTerms = 10;
+    static constexpr std::size_t kMaxFeedbackTerms = 50;
+};
+
+struct Hit {
+    std::string id;          ///< paragraph id: `<article_id>#<paragraph>`
+    std::string article_id;
+    unsigned paragraph = 0;  ///< 1-based
+    std::string title;
+    std::string url;
+    std::string source;
+    std::string published;   ///< ISO 8601 UTC or ""
+    double score = 0;        ///< BM25 weight (0 for queries with no ranked terms)
+    std::string snippet;     ///< HTML-escaped, matches in <mark>…</mark>
+    std::vector<Entity> entities;
+};
+
+/// One value of a facet and how many hits carry it (paragraphs; articles with collapse).
+struct FacetValue {
+    std::string value;
+    Xapian::doccount count = 0;
+    /// Largest possible count: == count when the facets are exact.
+    Xapian::doccount count_upper_bound = 0;
+};
+
+/// The facet names every search can count (SearchRequest::facets).
+const std::vector<std::string>& known_facets();
+
+struct SearchResult {
+    std::string query;
+    /// Number of matching paragraphs (articles with collapse), as Xapian's MSet estimates it.
+    Xapian::doccount estimate = 0, lower_bound = 0, upper_bound = 0;
+    double took_ms = 0;  ///< wall time of the search in milliseconds
+    std::vector<Hit> hits;
+    /// Requested facets in request order, each value list sorted by count then name.
+    std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+    /// True when every matching paragraph was counted (up to Searcher::kMaxFacetDocuments are).
+    bool facets_exact = true;
+};
+
+/// @brief Searches one index. Owns its Xapian::Database, Enquire and QueryBuilder:
+///        not thread-safe, use one Searcher per thread.
+class Searcher {
+   public:
+    /// @param index_dir a folder written by IndexWriter.
+    /// @param language stemming language of queries: that of the articles to be found
+    ///        (ISO code or Snowball name; "none" or an unknown language: no stemming).
+    /// @throws std::runtime_error naming the folder when it is missing or not an index.
+    explicit Searcher(const std::filesystem::path& index_dir, const std::string& language = "en");
+
+    /// @brief Runs @p request. A query without terms and without filters gives no hits.
+    ///        When the index changes under the search (Xapian::DatabaseModifiedError),
+    ///        the database is reopened and the whole search rerun.
+    ///
+    ///        Ranking is Xapian::BM25Weight(bm25_k1, 0, 1, bm25_b, 0.5). With
+    ///        feedback_documents > 0 (pseudo-relevance feedback), the query with its filters
+    ///        is first run for its top feedback_documents paragraphs; they form a
+    ///        Xapian::RSet, and Enquire::get_eset (Xapian's default probabilistic expansion
+    ///        weighting) proposes up to feedback_terms terms from them, skipping the query's
+    ///        own terms, stop words and every term that starts with an ASCII capital (the
+    ///        prefixed title, source, entity, tag, language and id terms of schema.hpp), so
+    ///        feedback never adds a filter. The query is then run as `query OR expansion`,
+    ///        the best expansion term weighted 0.5 (OP_SCALE_WEIGHT) and the others by their
+    ///        expand weight relative to it; the filters restrict the whole query as before
+    ///        and words excluded at the top level (`-word`) stay excluded. Queries with no
+    ///        ranked word (filters only, excluded words only) are not expanded. Cost: about
+    ///        one more search. Expansion terms are highlighted in snippets like query words.
+    /// @see J. J. Rocchio, "Relevance feedback in information retrieval" (1971) for the idea;
+    ///      S. E. Robertson, "On term selection for query expansion" (1990) for the weights.
+    /// @throws QueryError for a bad query, date, limit, offset or snippet length, bm25_k1
+    ///         outside [0, 10], bm25_b outside [0, 1] (NaN included), feedback_documents
+    ///         over kMaxFeedbackDocuments, or feedback_terms outside [1, kMaxFeedbackTerms]
+    ///         (a user error).
+    /// @throws std::runtime_error when the index cannot be read.
+    SearchResult search(const SearchRequest& request);
+
+    /// @brief Options for the snippets of later searches (escape_html, markers).
+    void set_snippet_style(const SnippetOptions& options) { snippet_style_ = options; }
+
+    /// @brief Moves to the latest committed revision, and to a new generation after a
+    ///        rebuild (herald/text/index_layout.hpp). Cheap when nothing changed (a stat and a read of
+    ///        the stub file).
+    /// @return whether the index may have changed.
+    /// @throws std::runtime_error when the index cannot be opened any more.
+    bool reopen();
+
+    const Xapian::Database& database() const { return db_; }
+
+    /// Most paragraphs a facet count examines; beyond it counts are lower bounds.
+    static constexpr Xapian::doccount kMaxFacetDocuments = 2000000;
+
+   private:
+    SearchResult run(const SearchRequest& request);
+    // Pseudo-relevance feedback (see search()): @p match with expansion terms OR-ed in.
+    Xapian::Query expand_query(const Xapian::Query& match,
+                               const Xapian::Query& filter,
+                               const Xapian::Weight& weight,
+                               std::size_t documents,
+                               std::size_t terms);
+    void open_database();
+
+    std::filesystem::path dir_;
+    std::optional<IndexIdentity> identity_;  // of the index folder when db_ was opened
+    Xapian::Database db_;
+    QueryBuilder builder_;
+    SnippetOptions snippet_style_;
+    Xapian::Stem stemmer_;
+    std::unique_ptr<Xapian::Stopper> stopper_;  // stop words never proposed by feedback
+};
+
+/// @brief The JSON of DESIGN.md: {"query", "total": {"estimate", "lower_bound",
+///        "upper_bound"}, "took_ms", "hits": [{"id", "article_id", "paragraph",
+///        "title", "url", "source", "published", "score", "snippet", "entities": [{"name",
+///        "type"}]}], "facets": {"person": [{"value", "count"}], ...}, "facets_exact",
+///        "suggestion": null}. When facets_exact is false each value also has
+///        "count_upper_bound".
+nlohmann::json to_json(const SearchResult& result);
+
+}  // namespace herald

@@ -1,0 +1,136 @@
+// The HTTP layer of herald-server without sockets: request parsing helpers, the route
+// table and the pure handle_request() (DESIGN.md "HTTP API"). server.hpp adds the
+// network, the worker threads and the signals.
+#pragma once
+
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/metrics.hpp>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <exception>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace herald::server {
+
+namespace http = boost::beast::http;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+/// @brief Where a handler runs. Handlers that read the index run on a search worker, which
+///        owns the Searcher; the others run on the network thread and must be fast.
+enum class Runs { on_network_thread, on_worker };
+
+/// One entry of the route table.
+struct Route {
+    std::string_view name;    ///< handler name, also the `route` label of metrics and logs
+    std::string_view method;  ///< "GET" (HEAD is accepted wherever GET is) or "OPTIONS"
+    std::string_view path;    ///< exact path, or a prefix when it ends with '/'
+    Runs runs;
+};
+
+/// @brief The route table, in match order: get_search, post_search (the same parameters in a
+///        form body, for queries too long for a URL), get_article, get_entities, get_healthz,
+///        get_metrics, get_page, options_preflight.
+const std::vector<Route>& routes();
+
+/// @brief The route for @p method and @p target (path plus query string), matched on the path
+///        only. @return nullptr when no route has the path (404), a route with another method
+///        when only the method is wrong (the caller answers 405 through handle_request).
+const Route* find_route(std::string_view method, std::string_view target);
+
+/// What a handler may use besides the request. Owned by the caller; not shared between threads
+/// except `metrics`, which is thread-safe.
+struct RequestContext {
+    /// The calling worker's Searcher (never shared), or nullptr on the network thread or when
+    /// the index cannot be opened (then `index_error` says why and index routes answer 503).
+    Searcher* searcher = nullptr;
+    std::string index_error;
+    Metrics* metrics = nullptr;  ///< for /metrics and /healthz; may be nullptr in tests
+};
+
+/// @brief Answers one request: routes it, runs the handler, and turns every exception into
+///        a JSON error through error_response(). Never throws for a bad request. Adds CORS
+///        headers to every response; keep-alive and the HTTP version follow @p request.
+///        For HEAD the body is dropped and Content-Length kept.
+/// Thread-safety: safe to call from several threads with distinct contexts.
+Response handle_request(RequestContext& context, const Request& request);
+
+/// Error codes of JSON error bodies, one per HTTP status.
+struct HttpError {
+    unsigned status;         ///< 400, 404, 405, 413, 503 or 500
+    std::string code;        ///< "bad_request", "not_found", "method_not_allowed",
+                             ///< "too_large", "overloaded", "index_unavailable", "internal"
+    std::string message;     ///< for a person
+};
+
+/// @brief The one place where exceptions become HTTP statuses:
+///        QueryError / std::invalid_argument → 400 bad_request; NotFound → 404;
+///        MethodNotAllowed → 405 (with an Allow header); TooLarge → 413; Overloaded → 503
+///        with Retry-After; std::runtime_error and Xapian::Error (the index cannot be read)
+///        → 503 index_unavailable with Retry-After; anything else → 500 internal.
+/// @param error a caught exception (std::current_exception()).
+HttpError classify_error(std::exception_ptr error);
+
+/// @brief A complete JSON error response for @p error, with CORS headers, for @p request's
+///        HTTP version and keep-alive (413 always closes the connection).
+Response error_response(const HttpError& error, const Request& request);
+
+/// The page or resource does not exist (→ 404).
+struct NotFound : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+/// The path exists but not with this method (→ 405); `allow` lists the methods.
+struct MethodNotAllowed : std::runtime_error {
+    explicit MethodNotAllowed(std::string allowed)
+        : std::runtime_error("method not allowed; use " + allowed), allow(std::move(allowed)) {}
+    std::string allow;
+};
+/// The request's header or body is over its limit (→ 413, connection closed).
+struct TooLarge : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+/// Every worker is busy and the queue is full (→ 503 with Retry-After).
+struct Overloaded : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// @brief Decodes one component of an `application/x-www-form-urlencoded` query string:
+///        `%XX` is the byte XX (`%2B` is '+'), '+' is a space when @p plus_is_space.
+/// @throws QueryError for '%' not followed by two hex digits.
+std::string percent_decode(std::string_view text, bool plus_is_space = true);
+
+/// @brief Splits and decodes `a=1&b=2&a=3` into (name, value) pairs in order; empty
+///        components are skipped, a name without '=' has the value "".
+/// @throws QueryError for an invalid escape.
+std::vector<std::pair<std::string, std::string>> parse_query_string(std::string_view query);
+
+/// @brief The SearchRequest of `/api/search`'s parameters: q, person, place, org, source
+///        (each repeatable: OR within a name), from, to (dates, inclusive), sort
+///        (relevance|date), collapse (article|none), offset, limit, facets (comma-separated
+///        and/or repeated), facet_size, snippet_bytes, op (and|or: the default operator),
+///        bm25_k1, bm25_b (decimal numbers), feedback, feedback_terms (pseudo-relevance
+///        feedback, see SearchRequest). Unknown names are ignored. Ranges are checked by
+///        Searcher::search (also a QueryError).
+/// @throws QueryError naming the parameter for a value that is not allowed (a number that
+///         is not a decimal integer or, for bm25_*, not a decimal number, an unknown sort,
+///         collapse or op).
+SearchRequest parse_search_request(const std::vector<std::pair<std::string, std::string>>& params);
+
+/// One embedded file of the search page.
+struct StaticFile {
+    std::string_view path;          ///< URL path: "/" for index.html, "/app.js", ...
+    std::string_view content_type;  ///< with charset for text
+    std::string_view body;
+};
+
+/// @brief The files of server/web, compiled into the binary.
+const std::vector<StaticFile>& static_files();
+
+}  // namespace herald::server

@@ -1,0 +1,126 @@
+// herald-server: the HTTP API of DESIGN.md and the search page over one Herald index,
+// on Boost.Beast (HTTP/1.1, keep-alive) with a fixed pool of search workers.
+#pragma once
+
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/http.hpp>
+#include <herald/server/metrics.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace herald::server {
+
+/// Everything herald-server can be told; the defaults are the documented ones.
+struct ServerOptions {
+    std::filesystem::path index_dir;    ///< a folder written by herald-index
+    std::string address = "127.0.0.1";  ///< IPv4 or IPv6 address to listen on
+    unsigned short port = 8080;         ///< 0: any free port (see Server::port())
+    unsigned workers = 0;               ///< search threads, one Searcher each; 0 = number of cores
+    unsigned io_threads = 1;            ///< threads reading and writing sockets
+    std::size_t queue_limit = 64;       ///< searches that may wait for a worker; beyond: 503
+    std::size_t header_limit = 8 * 1024;     ///< bytes of request line + headers; beyond: 413
+    std::size_t body_limit = 1024 * 1024;    ///< bytes of request body (also chunked); beyond: 413
+    /// Time a client has to send a whole request once its first byte arrived; then the
+    /// connection is closed (defends against one-byte-every-few-seconds clients).
+    std::chrono::milliseconds header_timeout{10'000};
+    /// Time a keep-alive connection may stay idle between requests.
+    std::chrono::milliseconds idle_timeout{60'000};
+    /// Time a client has to take a response off the wire.
+    std::chrono::milliseconds write_timeout{30'000};
+    /// Requests of one connection read ahead (HTTP pipelining) before their responses are
+    /// written; reading pauses at this many.
+    std::size_t max_queued_responses = 8;
+    std::size_t max_connections = 10'000;  ///< connections beyond are closed at accept
+    std::string language = "en";           ///< stemming language of queries
+    /// For tests only: each search worker sleeps this long before every job, so that a test
+    /// can hold a request in flight (graceful stop, overload). Zero in production.
+    std::chrono::milliseconds worker_delay{0};
+    /// Where the access log goes (one JSON line per request); nullptr: no access log.
+    std::ostream* access_log = nullptr;
+};
+
+/// @brief A fixed pool of threads, each owning a Searcher over the same index, fed from a
+///        bounded queue. Before each job a worker moves its Searcher to the newest revision
+///        (Searcher::reopen()), or opens the index anew when the folder was swapped (a
+///        `herald-index --rebuild` renames a new folder into place).
+/// Thread-safety: try_submit() and stop() may be called from any thread.
+class WorkerPool {
+   public:
+    /// A job gets the worker's Searcher, or nullptr and a message when the index is unusable.
+    using Job = std::function<void(Searcher* searcher, const std::string& index_error)>;
+
+    /// @brief Starts @p threads workers (at least 1) over @p index_dir.
+    /// @param queue_limit jobs that may wait when every worker is busy.
+    /// @param metrics receives index document count, revision and queue depth (may be null).
+    /// @throws std::runtime_error when the index cannot be opened (checked once, up front).
+    WorkerPool(std::filesystem::path index_dir, std::string language, unsigned threads,
+               std::size_t queue_limit, Metrics* metrics,
+               std::chrono::milliseconds delay = std::chrono::milliseconds{0});
+    ~WorkerPool();  ///< stop()
+
+    /// @brief Queues @p job. @return false, leaving @p job unrun, when every worker is busy and
+    ///        queue_limit jobs already wait, or the pool is stopping (the caller answers 503).
+    bool try_submit(Job job);
+
+    /// @brief Runs every queued job, then joins the threads. Idempotent.
+    void stop();
+
+    unsigned threads() const { return static_cast<unsigned>(threads_.size()); }
+
+   private:
+    void run_worker();
+
+    std::filesystem::path index_dir_;
+    std::string language_;
+    std::size_t queue_limit_;
+    Metrics* metrics_;
+    std::chrono::milliseconds delay_;
+    std::size_t idle_ = 0;  // workers waiting for a job
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<Job> queue_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+/// @brief The HTTP server. Construct (binds and listens), then run() on one thread; stop()
+///        from any thread or SIGINT/SIGTERM (when handle_signals is set) ends it gracefully:
+///        the listener closes, requests already read are answered (with Connection: close),
+///        idle connections close, and run() returns.
+class Server {
+   public:
+    /// @throws std::runtime_error when the index cannot be opened or the address not bound.
+    explicit Server(ServerOptions options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// The port listened on (the chosen one when ServerOptions::port was 0).
+    unsigned short port() const;
+
+    /// @brief Serves until stop() or, when @p handle_signals, SIGINT or SIGTERM; blocks.
+    ///        Returns after every connection closed and every worker finished.
+    void run(bool handle_signals = false);
+
+    /// @brief Asks run() to finish gracefully. Thread-safe; may be called before run().
+    void stop();
+
+    Metrics& metrics();
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::server

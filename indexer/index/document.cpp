@@ -1,0 +1,81 @@
+#include <herald/index/document.hpp>
+#include <herald/text/schema.hpp>
+#include <herald/text/words.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace herald {
+
+Analyzer::Analyzer() = default;
+
+const Xapian::Stem& Analyzer::stemmer(const std::string& language) {
+    auto it = stemmers_.find(language);
+    if (it == stemmers_.end()) it = stemmers_.emplace(language, make_stemmer_or_none(language)).first;
+    return it->second;
+}
+
+Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_t paragraph,
+                                              const std::vector<Entity>& entities) {
+    const std::string& text = article.paragraphs.at(paragraph);
+    const auto number = static_cast<unsigned>(paragraph + 1);
+    namespace d = schema::data;
+
+    nlohmann::json data = {
+        {d::kArticleId, article.id}, {d::kParagraph, number},     {d::kTitle, article.title},
+        {d::kUrl, article.url},      {d::kSource, article.source}, {d::kPublished, article.published},
+        {d::kLanguage, article.language}, {d::kText, text},
+    };
+    if (!article.tags.empty()) data[d::kTags] = article.tags;
+    if (!entities.empty()) {
+        auto& list = data[d::kEntities] = nlohmann::json::array();
+        for (const auto& e : entities) list.push_back({{"name", e.text}, {"type", e.type}});
+    }
+
+    Xapian::Document doc;
+    doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+
+    const Xapian::Stem& stem = stemmer(article.language);
+    generator_.set_stemmer(stem);
+    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
+    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+                                                    : Xapian::TermGenerator::STEM_ALL);
+    generator_.set_document(doc);
+    if (!article.title.empty()) {
+        const std::string title = normalize_for_terms(article.title);
+        // Every paragraph answers `title:`; the lead paragraph also carries the headline as
+        // ordinary words, so plain queries find an article by its headline without every
+        // paragraph of it matching through words it does not contain.
+        generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
+        generator_.increase_termpos();
+        if (paragraph == 0) {
+            generator_.index_text(title);
+            generator_.increase_termpos();
+        }
+    }
+    generator_.index_text(normalize_for_terms(text));
+
+    doc.add_boolean_term(schema::unique_term(article.id, number));
+    doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
+    if (!article.language.empty()) doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
+    if (!article.source.empty()) {
+        doc.add_boolean_term(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
+    }
+    std::vector<std::pair<std::string, std::string>> facets;
+    for (const auto& e : entities) {
+        doc.add_boolean_term(schema::entity_term(e.type, e.text));
+        facets.emplace_back(schema::entity_facet(e.type), e.text);
+    }
+    for (const auto& [kind, values] : article.tags) {
+        for (const auto& v : values) {
+            doc.add_boolean_term(schema::tag_term(kind, v));
+            facets.emplace_back("tag." + kind, v);
+        }
+    }
+    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
+    doc.add_value(schema::kPublished, timestamp_key(article.published));
+    doc.add_value(schema::kArticleId, article.id);
+    doc.add_value(schema::kParagraph, Xapian::sortable_serialise(number));
+    return doc;
+}
+
+}  // namespace herald

@@ -1,0 +1,421 @@
+#include <herald/index/index_job.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/index/generations.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/index/writer.hpp>
+#include <herald/text/schema.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+namespace herald {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A bounded blocking queue of articles for one shard writer.
+class ArticleQueue {
+   public:
+    explicit ArticleQueue(std::size_t capacity) : capacity_(capacity) {}
+
+    void push(Article&& a) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+        items_.push_back(std::move(a));
+        not_empty_.notify_one();
+    }
+    // Returns false when closed and drained.
+    bool pop(Article& out) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+        if (items_.empty()) return false;
+        out = std::move(items_.front());
+        items_.pop_front();
+        not_full_.notify_one();
+        return true;
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        not_empty_.notify_all();
+        not_full_.notify_all();
+    }
+
+   private:
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable not_full_, not_empty_;
+    std::deque<Article> items_;
+    bool closed_ = false;
+};
+
+// Redraws one progress line on a terminal, at most twice a second.
+class Progress {
+   public:
+    Progress(bool enabled, std::ostream& err, Clock::time_point t0) : enabled_(enabled), err_(err), t0_(t0) {}
+    std::atomic<std::size_t> articles{0};
+    std::atomic<std::size_t> paragraphs{0};
+    std::atomic<std::size_t> skipped{0};
+    std::uintmax_t total_bytes = 0;             // of all input files
+    std::atomic<std::uintmax_t> done_bytes{0};  // of the files read so far
+
+    void tick(bool final = false) {
+        if (!enabled_) return;
+        auto now = Clock::now();
+        if (!final && now - last_ < std::chrono::milliseconds(500)) return;
+        last_ = now;
+        const double s = seconds_since(t0_);
+        const std::size_t done = articles.load();
+        // A bar over the input bytes of the files finished so far, with an estimate of the rest.
+        const double fraction = final ? 1.0 : total_bytes ? static_cast<double>(done_bytes.load()) / total_bytes : 0.0;
+        char bar[21];
+        for (int i = 0; i < 20; ++i) bar[i] = i < static_cast<int>(fraction * 20) ? '#' : '.';
+        bar[20] = '\0';
+        char eta[32] = "";
+        if (!final && fraction > 0 && fraction < 1) std::snprintf(eta, sizeof eta, ", ETA %.0f s", s / fraction - s);
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "\r\033[K[%s] %3.0f%% %zu articles, %zu paragraphs, %zu skipped, %.0f articles/s, %.1f s%s", bar,
+                      fraction * 100, done, paragraphs.load(), skipped.load(),
+                      s > 0 ? static_cast<double>(done) / s : 0.0, s, eta);
+        err_ << line << (final ? "\n" : "") << std::flush;
+    }
+    void clear_line() {
+        if (enabled_) err_ << "\r\033[K";
+    }
+
+   private:
+    bool enabled_;
+    std::ostream& err_;
+    Clock::time_point t0_;
+    Clock::time_point last_{};
+};
+
+std::size_t shard_of(const std::string& id, std::size_t shards) { return std::hash<std::string>{}(id) % shards; }
+
+// Reads every input into @p sink; sums the counts.
+ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, const ErrorSink& errors,
+                       const std::function<void(std::uintmax_t)>& file_done) {
+    ReadCounts totals;
+    for (const auto& input : options.inputs) {
+        ReadCounts c = read_path(input, options.format, sink, errors, file_done);
+        totals.files += c.files;
+        totals.articles += c.articles;
+        totals.skipped += c.skipped;
+        totals.no_body += c.no_body;
+    }
+    return totals;
+}
+
+void add_counts(WriteCounts& into, const WriteCounts& c) {
+    into.articles_added += c.articles_added;
+    into.articles_replaced += c.articles_replaced;
+    into.articles_unchanged += c.articles_unchanged;
+    into.articles_deleted += c.articles_deleted;
+    into.paragraphs_written += c.paragraphs_written;
+    into.paragraphs_deleted += c.paragraphs_deleted;
+}
+
+// A new index built by @p shards writers in parallel, each on its own thread with
+// its own Analyzer and its own shard database; articles are routed by a hash of
+// their id (so a repeated id meets its earlier copy), then the shards are merged
+// with Xapian's compactor into @p out_dir.
+WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, const fs::path& work_dir,
+                          const fs::path& out_dir, const EntityExtractor* extractor, const std::string& analysis,
+                          Progress& progress, ReadCounts& totals, const ErrorSink& errors) {
+    std::vector<std::unique_ptr<IndexWriter>> writers;
+    std::vector<std::unique_ptr<ArticleQueue>> queues;
+    for (std::size_t s = 0; s < shards; ++s) {
+        writers.push_back(
+            std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)), true, CommitPolicy{}, extractor,
+                                          analysis));
+        queues.push_back(std::make_unique<ArticleQueue>(256));
+    }
+    std::vector<std::future<void>> workers;
+    for (std::size_t s = 0; s < shards; ++s) {
+        workers.push_back(std::async(std::launch::async, [&, s] {
+            Article a;
+            try {
+                while (queues[s]->pop(a)) {
+                    writers[s]->add(a);
+                    ++progress.articles;
+                    progress.paragraphs += a.paragraphs.size();
+                }
+                writers[s]->commit();
+            } catch (...) {
+                queues[s]->close();
+                throw;
+            }
+        }));
+    }
+    auto close_all = [&] {
+        for (auto& q : queues) q->close();
+    };
+    try {
+        totals = read_inputs(
+            options, [&](Article&& a) {
+                const std::size_t s = shard_of(a.id, shards);
+                queues[s]->push(std::move(a));
+                progress.tick();
+            },
+            errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
+    } catch (...) {
+        close_all();
+        for (auto& w : workers) w.wait();
+        throw;
+    }
+    close_all();
+    for (auto& w : workers) w.get();
+
+    WriteCounts counts;
+    for (auto& w : writers) add_counts(counts, w->counts());
+    writers.clear();  // release the shard locks
+
+    Xapian::Database all;
+    for (std::size_t s = 0; s < shards; ++s) all.add_database(Xapian::Database((work_dir / ("shard-" + std::to_string(s))).string()));
+    try {
+        all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS);
+    } catch (const Xapian::Error& e) {
+        throw IndexError("merging shards failed: " + e.get_description());
+    }
+    return counts;
+}
+
+// Removes `<dir>.build-*` folders left by runs that were killed; call with the lock held.
+void remove_stale_builds(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+    const std::string prefix = dir.filename().string() + ".build-";
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(it->path(), ec);
+    }
+}
+
+// A fresh build must have read something before it may replace an index.
+void check_fresh_input(const IndexJobOptions& options, const ReadCounts& totals, const WriteCounts& counts) {
+    if (totals.files == 0) {
+        throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                    std::string(options.format ? " of the --format given" : "") +
+                                    "); the index is unchanged");
+    }
+    if (options.rebuild && counts.articles_added + counts.articles_replaced == 0) {
+        throw std::invalid_argument("no article could be read; refusing to replace the index with an "
+                                    "empty one (the index is unchanged)");
+    }
+}
+
+// Moves the freshly built @p built into place at @p dir, replacing what is there.
+void install(const fs::path& built, const fs::path& dir) {
+    std::error_code ec;
+    fs::path old = dir;
+    old += ".old-" + std::to_string(getpid());
+    if (fs::exists(dir, ec)) fs::rename(dir, old);
+    fs::rename(built, dir);
+    fs::remove_all(old, ec);
+}
+
+}  // namespace
+
+int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& err) {
+    const auto t0 = Clock::now();
+    IndexJobOptions options = job;
+    options.index_dir = options.index_dir.lexically_normal();
+    if (options.index_dir.filename().empty()) options.index_dir = options.index_dir.parent_path();  // "idx/"
+    Progress progress(!options.quiet && &err == &std::cerr && isatty(STDERR_FILENO), err, t0);
+    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::mutex err_mutex;
+    auto errors = [&](const ReadError& e) {
+        std::lock_guard<std::mutex> lock(err_mutex);
+        ++progress.skipped;
+        progress.clear_line();
+        err << e.file;
+        if (e.line) err << ':' << e.line;
+        err << ": " << e.message << '\n';
+    };
+
+    // Usage errors first, before the index is touched; the input's size, for the progress bar.
+    if (options.inputs.empty()) {
+        err << "herald-index: no input given\n";
+        return kExitUsage;
+    }
+    for (const auto& input : options.inputs) {
+        try {
+            std::error_code ec;
+            for (const auto& [file, format] : input_files(input, options.format)) {
+                progress.total_bytes += fs::file_size(file, ec);
+            }
+        } catch (const std::invalid_argument& e) {  // missing input, unknown extension
+            err << "herald-index: " << e.what() << '\n';
+            return kExitUsage;
+        }
+    }
+
+    std::unique_ptr<EntityExtractor> extractor;
+    std::string analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=off";
+    if (options.entities) {
+        const fs::path model = options.ner_model.empty() ? default_ner_model() : options.ner_model;
+        try {
+            extractor = std::make_unique<EntityExtractor>(model);
+            std::error_code ec;
+            analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=" + model.filename().string() + ":" +
+                       std::to_string(fs::file_size(model, ec));
+        } catch (const std::exception& e) {
+            err << "herald-index: cannot load the entity model: " << e.what()
+                << " (give --ner-model, or --no-entities to index without extraction)\n";
+            return kExitUsage;
+        }
+    }
+
+    // The index's own lock is held for the whole run, also while a new index is built beside it.
+    std::error_code exists_ec;
+    const bool existed = fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
+    std::unique_ptr<IndexWriter> writer;
+    try {
+        if (!existed) create_index_folder(options.index_dir);  // a new index has generations
+        writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{}, extractor.get(), analysis);
+    } catch (const IndexLockedError& e) {
+        err << "herald-index: " << e.what() << '\n';
+        return kExitLocked;
+    } catch (const std::exception& e) {
+        err << "herald-index: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    remove_stale_builds(options.index_dir);
+    const bool generations = has_generations(options.index_dir);
+    if (generations) remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
+    const bool fresh = options.rebuild || writer->document_count() == 0;
+    // On failure, a folder this run created holds nothing of value: remove it.
+    auto fail = [&](int code) {
+        if (!existed) {
+            writer.reset();
+            std::error_code ec;
+            fs::remove_all(options.index_dir, ec);
+        }
+        return code;
+    };
+
+    ReadCounts totals;
+    WriteCounts counts;
+    Xapian::doccount final_count = 0;
+    try {
+        if (fresh && generations) {
+            // A new generation beside the live one: parallel shards merged by compaction, then
+            // the stub is switched atomically. The live index serves throughout, and stays if
+            // nothing could be read.
+            const fs::path work = options.index_dir / (kBuildPrefix + std::to_string(getpid()));
+            const fs::path generation = next_generation(options.index_dir);
+            struct Cleanup {
+                std::vector<fs::path> paths;
+                ~Cleanup() {
+                    std::error_code e;
+                    for (const auto& p : paths) fs::remove_all(p, e);
+                }
+            } cleanup{{work, generation}};
+            counts = build_sharded(options, threads, work, generation, extractor.get(), analysis, progress, totals,
+                                   errors);
+            check_fresh_input(options, totals, counts);
+            const bool old_was_empty = writer->document_count() == 0;
+            writer.reset();  // release the lock of the old generation
+            switch_generation(options.index_dir, generation);
+            cleanup.paths.pop_back();  // the new generation is live
+            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+            // Readers move at their next reopen; the old generation goes after the grace period.
+            if (!old_was_empty && options.grace_seconds > 0) {
+                progress.clear_line();
+                std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
+            }
+            remove_retired(options.index_dir, old_was_empty ? std::chrono::seconds(0)
+                                                            : std::chrono::seconds(options.grace_seconds));
+        } else if (fresh) {
+            // An index folder of an older layout (plain glass): build beside it, then rename.
+            fs::path work = options.index_dir;
+            work += ".build-" + std::to_string(getpid());
+            std::error_code ec;
+            fs::remove_all(work, ec);
+            struct Cleanup {
+                fs::path p;
+                ~Cleanup() {
+                    std::error_code e;
+                    fs::remove_all(p, e);
+                }
+            } cleanup{work};
+            counts = build_sharded(options, threads, work, work / "merged", extractor.get(), analysis, progress, totals,
+                                   errors);
+            check_fresh_input(options, totals, counts);
+            writer.reset();  // release the lock for the swap
+            install(work / "merged", options.index_dir);
+            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+        } else {
+            std::unordered_set<std::string> ids;  // for --prune
+            totals = read_inputs(
+                options, [&](Article&& a) {
+                    if (options.prune) ids.insert(a.id);
+                    writer->add(a);
+                    ++progress.articles;
+                    progress.paragraphs += a.paragraphs.size();
+                    progress.tick();
+                },
+                errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
+            if (options.prune) {
+                if (totals.skipped > 0) {
+                    progress.clear_line();
+                    err << "herald-index: not pruning: " << totals.skipped
+                        << " records could not be read, and their articles must not be lost\n";
+                } else if (totals.files > 0) {
+                    writer->prune(ids);
+                }
+            }
+            writer->commit();
+            counts = writer->counts();
+            final_count = writer->document_count();
+            if (totals.files == 0) {
+                throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                            std::string(options.format ? " of the --format given" : "") + ")");
+            }
+        }
+    } catch (const IndexLockedError& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.what() << '\n';
+        return fail(kExitLocked);
+    } catch (const std::exception& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.what() << '\n';
+        return fail(kExitUsage);
+    } catch (const Xapian::Error& e) {
+        progress.clear_line();
+        err << "herald-index: " << e.get_description() << '\n';
+        return fail(kExitUsage);
+    }
+    progress.tick(true);
+
+    char summary[320];
+    std::snprintf(summary, sizeof summary,
+                  "indexed %zu articles (%zu added, %zu replaced, %zu unchanged, %zu deleted), %zu paragraphs "
+                  "written, %zu skipped, %zu without body; index holds %u paragraphs; %.2f s%s",
+                  counts.articles_added + counts.articles_replaced + counts.articles_unchanged, counts.articles_added,
+                  counts.articles_replaced, counts.articles_unchanged, counts.articles_deleted,
+                  counts.paragraphs_written, totals.skipped, totals.no_body, final_count, seconds_since(t0),
+                  counts.articles_added + counts.articles_replaced + counts.articles_deleted == 0 ? "; nothing changed"
+                                                                                                  : "");
+    out << summary << '\n';
+    return totals.skipped > 0 && !options.skip_errors ? kExitSkipped : kExitOk;
+}
+
+}  // namespace herald

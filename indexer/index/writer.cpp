@@ -1,0 +1,134 @@
+#include <herald/index/writer.hpp>
+#include <herald/text/schema.hpp>
+
+#include <algorithm>
+#include <system_error>
+#include <vector>
+
+namespace herald {
+
+IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy,
+                         const EntityExtractor* extractor, std::string analysis)
+    : policy_(policy), extractor_(extractor), analysis_(std::move(analysis)) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw IndexError("cannot create index folder " + dir.string() + ": " + ec.message());
+    try {
+        db_ = Xapian::WritableDatabase(dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                               : Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+        // A lock file that cannot be created or opened (read-only folder) is an I/O
+        // problem, not another writer: Xapian then reports the system error.
+        if (e.get_msg().find("already locked") == std::string::npos) {
+            throw IndexError("cannot lock index " + dir.string() + " for writing: " + e.get_msg());
+        }
+        throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian's flintlock): " +
+                               e.get_msg());
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot open index " + dir.string() + ": " + e.get_description());
+    }
+    started_empty_ = db_.get_doccount() == 0;
+}
+
+void IndexWriter::add(const Article& article) {
+    const std::string fingerprint = article_fingerprint(article, analysis_);
+    if (!started_empty_ || seen_.count(article.id)) {
+        try {
+            const std::string term = schema::boolean_term(schema::kArticle, article.id);
+            auto it = db_.postlist_begin(term);
+            if (it != db_.postlist_end(term) && db_.get_termfreq(term) == article.paragraphs.size() &&
+                db_.get_document(*it).get_value(schema::kFingerprint) == fingerprint) {
+                ++counts_.articles_unchanged;
+                return;
+            }
+        } catch (const Xapian::Error& e) {
+            throw IndexError("cannot read article " + article.id + ": " + e.get_description());
+        }
+    }
+    const auto entities = paragraph_entities(article, extractor_);
+    std::vector<Xapian::Document> documents;
+    documents.reserve(article.paragraphs.size());
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        documents.push_back(analyzer_.paragraph_document(article, i, entities[i]));
+        documents.back().add_value(schema::kFingerprint, fingerprint);
+        for (const auto& e : entities[i]) displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
+    }
+    write(article, std::move(documents));
+}
+
+void IndexWriter::write(const Article& article, std::vector<Xapian::Document> documents) {
+    try {
+        const bool fresh = started_empty_ && seen_.insert(article.id).second;
+        if (fresh) {
+            for (auto& doc : documents) db_.add_document(doc);
+            ++counts_.articles_added;
+        } else {
+            const std::string article_term = schema::boolean_term(schema::kArticle, article.id);
+            std::vector<Xapian::docid> old;
+            for (auto it = db_.postlist_begin(article_term); it != db_.postlist_end(article_term); ++it) {
+                old.push_back(*it);
+            }
+            std::vector<Xapian::docid> kept;
+            for (std::size_t i = 0; i < documents.size(); ++i) {
+                kept.push_back(db_.replace_document(
+                    schema::unique_term(article.id, static_cast<unsigned>(i + 1)), documents[i]));
+            }
+            for (Xapian::docid id : old) {
+                if (std::find(kept.begin(), kept.end(), id) == kept.end()) {
+                    db_.delete_document(id);
+                    ++counts_.paragraphs_deleted;
+                }
+            }
+            if (old.empty()) ++counts_.articles_added;
+            else ++counts_.articles_replaced;
+            if (started_empty_) seen_.insert(article.id);
+        }
+        counts_.paragraphs_written += documents.size();
+        pending_documents_ += documents.size();
+        for (const auto& p : article.paragraphs) pending_bytes_ += p.size();
+        if (pending_documents_ >= policy_.max_documents || pending_bytes_ >= policy_.max_bytes) commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot write article " + article.id + ": " + e.get_description());
+    }
+}
+
+void IndexWriter::commit() {
+    try {
+        // Display forms of entity names, for autocomplete; the first form written stays.
+        for (const auto& [term, display] : displays_) {
+            const std::string key = schema::display_key(term);
+            if (key.size() <= schema::kMaxTermBytes && db_.get_metadata(key).empty()) db_.set_metadata(key, display);
+        }
+        displays_.clear();
+        db_.commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("commit failed: " + e.get_description());
+    }
+    pending_documents_ = 0;
+    pending_bytes_ = 0;
+}
+
+std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) {
+    std::unordered_set<std::string> keep_terms;
+    for (const auto& id : keep_ids) keep_terms.insert(schema::boolean_term(schema::kArticle, id));
+    const std::string prefix(schema::kArticle);
+    std::vector<std::string> doomed;
+    try {
+        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+            if (!keep_terms.count(*it)) doomed.push_back(*it);
+        }
+        for (const auto& term : doomed) {
+            counts_.paragraphs_deleted += db_.get_termfreq(term);
+            db_.delete_document(term);
+            if (++pending_documents_ >= policy_.max_documents) commit();
+        }
+    } catch (const Xapian::Error& e) {
+        throw IndexError("prune failed: " + e.get_description());
+    }
+    counts_.articles_deleted += doomed.size();
+    return doomed.size();
+}
+
+Xapian::doccount IndexWriter::document_count() const { return db_.get_doccount(); }
+
+}  // namespace herald

@@ -1,0 +1,332 @@
+// Entity mentions and canonical names (see include/herald/ner/entities.hpp).
+#include <herald/ner/entities.hpp>
+#include <herald/ner/tokenizer.hpp>
+#include <herald/text/schema.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <numeric>
+
+#ifndef HERALD_MODEL_DIR
+#define HERALD_MODEL_DIR "corpus/models"
+#endif
+
+namespace herald {
+
+namespace {
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+bool is_possessive(std::string_view t) {
+    return t == "'s" || t == "'S" || t == "\xE2\x80\x99s" || t == "\xE2\x80\x99S" || t == "'" ||
+           t == "\xE2\x80\x99";
+}
+
+bool has_letter_or_digit(std::string_view t) {
+    for (unsigned char c : t) {
+        if (std::isalnum(c) || c >= 0x80) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool is_title(std::string_view word) {
+    static const std::array<std::string_view, 96> titles = {
+        "president", "vice-president", "president-elect", "gov", "governor", "dr", "doctor",
+        "mr", "mrs", "ms", "miss", "messrs", "sir", "dame", "lord", "lady", "minister",
+        "premier", "chancellor", "sen", "senator", "rep", "representative", "congressman",
+        "congresswoman", "mp", "mep", "mps", "judge", "justice", "king", "queen", "prince",
+        "princess", "pope", "rev", "reverend", "father", "gen", "general", "col", "colonel",
+        "lt", "lieutenant", "capt", "captain", "sgt", "sergeant", "adm", "admiral", "maj",
+        "prof", "professor", "secretary", "ambassador", "mayor", "chairman", "chairwoman",
+        "chief", "coach", "spokesman", "spokeswoman", "sheikh", "ayatollah", "cardinal",
+        "bishop", "archbishop", "rabbi", "imam", "commissioner", "inspector", "detective",
+        "sheriff", "officer", "attorney", "agent", "chair", "ceo", "emir", "sultan", "crown",
+        "deputy", "state", "sec", "gens", "sens", "reps", "speaker", "leader", "director",
+        "manager", "pres", "hon", "cmdr", "supt", "mme"};
+    std::string w = ascii_lower(word);
+    if (!w.empty() && w.back() == '.') w.pop_back();
+    return std::find(titles.begin(), titles.end(), w) != titles.end();
+}
+
+EntityExtractor::EntityExtractor(const std::filesystem::path& model_file)
+    : model_(NerModel::load(model_file)) {}
+
+EntityExtractor::EntityExtractor(NerModel model) : model_(std::move(model)) {}
+
+namespace {
+
+// "Co", "Corp.", "Inc", "Ltd", "PLC", "AG", "SA", "NV", "GmbH", … (case-insensitive).
+bool is_designator(std::string_view word) {
+    std::string w;
+    for (char c : word) {
+        if (c != '.') w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    static const char* const kWords[] = {"co", "corp", "inc", "ltd", "plc", "llc", "ag", "sa", "nv",
+                                         "bv", "gmbh", "spa"};
+    for (const char* k : kWords) {
+        if (w == k) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
+    std::vector<Mention> out;
+    const std::vector<Token> tokens = tokenize(text);
+    std::vector<std::string_view> words;
+    for (const Sentence& s : split_sentences(text, tokens)) {
+        words.clear();
+        for (std::size_t i = s.first; i < s.last; ++i) words.push_back(tokens[i].text);
+        for (const Chunk& c : model_.tag(words)) {
+            std::size_t first = s.first + c.first, last = s.first + c.last;
+            // Possessives and stray punctuation at the ends.
+            while (last > first && (is_possessive(tokens[last - 1].text) ||
+                                    !has_letter_or_digit(tokens[last - 1].text))) {
+                --last;
+            }
+            while (first < last && !has_letter_or_digit(tokens[first].text)) ++first;
+            if (c.type == EntityType::person) {
+                // Titles, and the qualifiers before a title ("Labour MP", "Foreign Minister").
+                std::size_t k = first;
+                while (k < last) {
+                    if (is_title(tokens[k].text)) {
+                        first = ++k;
+                        continue;
+                    }
+                    std::size_t t = k;
+                    while (t < last && !is_title(tokens[t].text) && t - k < 2) ++t;
+                    if (t < last && t > k && t + 1 < last && is_title(tokens[t].text)) {
+                        k = t;  // the qualifier run ends at a title: drop both
+                        continue;
+                    }
+                    break;
+                }
+            } else {
+                // "Labour MP" before a name: the organization is "Labour".
+                while (last > first + 1 && is_title(tokens[last - 1].text)) --last;
+            }
+            if (first >= last) continue;
+            // A bare company designator ("Co" of "Merrill Lynch and Co") is never an entity.
+            if (last == first + 1 && is_designator(tokens[first].text)) continue;
+            Mention m;
+            m.type = std::string(entity_type_name(c.type));
+            m.begin = tokens[first].begin;
+            m.end = tokens[last - 1].end;
+            m.text = std::string(text.substr(m.begin, m.end - m.begin));
+            m.canonical = m.text;
+            out.push_back(std::move(m));
+        }
+    }
+    return out;
+}
+
+namespace {
+
+bool has_lower(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+bool has_upper(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+/// Title-cases an ALL-CAPS name word by word, keeping initialisms (`U.S.`), words without
+/// vowels (`BBC`) and words of at most two letters (`UN`).
+std::string title_case(std::string_view name) {
+    std::string out(name);
+    std::size_t i = 0;
+    while (i < out.size()) {
+        while (i < out.size() && out[i] == ' ') ++i;
+        std::size_t j = i;
+        while (j < out.size() && out[j] != ' ') ++j;
+        const std::string_view word(out.data() + i, j - i);
+        std::size_t letters = 0;
+        bool vowel = false, period = false;
+        for (char c : word) {
+            if (c >= 'A' && c <= 'Z') {
+                ++letters;
+                vowel = vowel || c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' || c == 'Y';
+            }
+            period = period || c == '.';
+        }
+        if (letters > 2 && vowel && !period) {
+            bool start = true;
+            for (std::size_t k = i; k < j; ++k) {
+                const char c = out[k];
+                const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                    static_cast<unsigned char>(c) >= 0x80;
+                if (!start && c >= 'A' && c <= 'Z') out[k] = static_cast<char>(c - 'A' + 'a');
+                start = !letter && c != '\'';
+            }
+        }
+        i = j;
+    }
+    return out;
+}
+
+/// An organization or misc name of one ALL-CAPS word of at most five letters is an acronym
+/// and keeps its capitals (`OPEC`, `NATO`, `IBM`, `GATT`); people and places are title-cased.
+bool is_acronym(std::string_view type, std::string_view name) {
+    if (type != "organization" && type != "misc") return false;
+    if (name.find(' ') != std::string_view::npos) return false;
+    const auto letters = std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    return letters > 0 && letters <= 5;
+}
+
+/// Lower-cased words of a name (tokens with letters or digits).
+std::vector<std::string> name_words(std::string_view name) {
+    std::vector<std::string> out;
+    for (const Token& t : tokenize(name)) {
+        if (has_letter_or_digit(t.text)) out.push_back(ascii_lower(t.text));
+    }
+    return out;
+}
+
+bool contains_run(const std::vector<std::string>& longer, const std::vector<std::string>& shorter) {
+    if (shorter.empty() || shorter.size() >= longer.size()) return false;
+    return std::search(longer.begin(), longer.end(), shorter.begin(), shorter.end()) != longer.end();
+}
+
+}  // namespace
+
+void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& given) {
+    // Reading order: given first, then mentions by (paragraph, begin).
+    std::vector<std::size_t> order(mentions.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const Mention& x = mentions[a];
+        const Mention& y = mentions[b];
+        return x.paragraph != y.paragraph ? x.paragraph < y.paragraph : x.begin < y.begin;
+    });
+    struct Item {
+        std::string type, text, key;  // key: lower-cased words joined by spaces
+        std::vector<std::string> words;
+        Mention* target = nullptr;
+    };
+    std::vector<Item> items;
+    auto add = [&](const Mention& m, Mention* target) {
+        Item it;
+        it.type = ascii_lower(m.type);
+        it.text = m.text;
+        it.words = name_words(m.text);
+        for (const auto& w : it.words) it.key += (it.key.empty() ? "" : " ") + w;
+        it.target = target;
+        if (!it.words.empty()) items.push_back(std::move(it));
+    };
+    for (const Mention& g : given) add(g, nullptr);
+    for (std::size_t k : order) add(mentions[k], &mentions[k]);
+
+    // 1. One display form per (type, key): first mixed-case, else first lower-case, else title-cased.
+    std::map<std::pair<std::string, std::string>, std::string> display;
+    std::map<std::pair<std::string, std::string>, int> rank;  // 0 mixed, 1 lower, 2 caps
+    for (const Item& it : items) {
+        const int r = has_lower(it.text) && has_upper(it.text) ? 0 : has_lower(it.text) ? 1 : 2;
+        const auto key = std::make_pair(it.type, it.key);
+        auto found = rank.find(key);
+        if (found == rank.end() || r < found->second) {
+            rank[key] = r;
+            display[key] = r == 2 && !is_acronym(it.type, it.text) ? title_case(it.text) : it.text;
+        }
+    }
+    // 2. A shorter mention takes the name of the longest earlier mention that contains it.
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Item& it = items[i];
+        if (it.target == nullptr) continue;
+        const Item* best = nullptr;
+        for (std::size_t j = 0; j < i; ++j) {
+            const Item& earlier = items[j];
+            if (earlier.type != it.type || !contains_run(earlier.words, it.words)) continue;
+            if (best == nullptr || earlier.words.size() > best->words.size()) best = &earlier;
+        }
+        if (best == nullptr && it.type != "person") {
+            // "Putin" tagged as a place after "Vladimir Putin": a person's name, retyped.
+            for (std::size_t j = 0; j < i; ++j) {
+                const Item& earlier = items[j];
+                if (earlier.type != "person" || !contains_run(earlier.words, it.words)) continue;
+                if (best == nullptr || earlier.words.size() > best->words.size()) best = &earlier;
+            }
+            if (best != nullptr) {
+                it.type = "person";
+                it.target->type = "person";
+            }
+        }
+        const Item& source = best ? *best : it;
+        it.target->canonical = display[std::make_pair(source.type, source.key)];
+    }
+    for (Mention& m : mentions) {
+        if (name_words(m.text).empty()) m.canonical = m.text;
+    }
+}
+
+std::filesystem::path default_ner_model() {
+    return std::filesystem::path(HERALD_MODEL_DIR) / "ner-en.bin";
+}
+
+std::vector<std::vector<Entity>> paragraph_entities(const Article& article, const EntityExtractor* extractor) {
+    std::vector<std::vector<Entity>> out(article.paragraphs.size());
+    if (out.empty()) return out;
+
+    std::vector<Mention> mentions;
+    if (extractor != nullptr) {
+        for (std::size_t p = 0; p < article.paragraphs.size(); ++p) {
+            for (auto& m : extractor->extract(article.paragraphs[p])) {
+                m.paragraph = p;
+                mentions.push_back(std::move(m));
+            }
+        }
+    }
+    std::vector<Mention> given;
+    for (const auto& e : article.entities) {
+        Mention m;
+        m.type = e.type;
+        m.text = e.text;
+        m.canonical = e.text;
+        given.push_back(std::move(m));
+    }
+    canonicalize(mentions, given);
+
+    auto add_once = [](std::vector<Entity>& list, const std::string& type, const std::string& name) {
+        const std::string key = schema::entity_key(name);
+        if (key.empty()) return;
+        for (const auto& x : list) {
+            if (x.type == type && schema::entity_key(x.text) == key) return;
+        }
+        list.push_back({name, type});
+    };
+    for (const auto& m : mentions) add_once(out[m.paragraph], m.type, m.canonical);
+    if (given.empty()) return out;
+    canonicalize(given);  // case-folds the given names among themselves
+
+    // A given entity belongs where its name is written, or where a mention resolved to it;
+    // else to the lead paragraph.
+    std::vector<std::string> lowered;
+    lowered.reserve(article.paragraphs.size());
+    for (const auto& p : article.paragraphs) lowered.push_back(schema::entity_key(p));
+    for (const auto& g : given) {
+        const std::string key = schema::entity_key(g.canonical);
+        if (key.empty()) continue;
+        bool placed = false;
+        for (std::size_t p = 0; p < lowered.size(); ++p) {
+            bool here = lowered[p].find(key) != std::string::npos;
+            for (const auto& e : out[p]) here = here || (e.type == g.type && schema::entity_key(e.text) == key);
+            if (here) {
+                add_once(out[p], g.type, g.canonical);
+                placed = true;
+            }
+        }
+        if (!placed) add_once(out[0], g.type, g.canonical);
+    }
+    return out;
+}
+
+}  // namespace herald

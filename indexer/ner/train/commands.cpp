@@ -1,0 +1,163 @@
+// herald-ner's commands: train, tag CoNLL files, tag plain text (see entities.hpp).
+#include <herald/ner/entities.hpp>
+#include <herald/ner/train/commands.hpp>
+#include <herald/ner/train/corpora.hpp>
+#include <herald/text/strings.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <iterator>
+#include <stdexcept>
+
+namespace herald {
+
+int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
+    const auto started = std::chrono::steady_clock::now();
+    NerTrainOptions options = request.options;
+    options.log = &out;
+    // Defaults: the corpus folder that holds the training file's folder (../shared/corpus).
+    const std::filesystem::path corpus = request.train_files.at(0).parent_path().parent_path();
+    if (options.unlabeled.empty()) {
+        for (const char* name : {"reuters21578", "bbc"}) {
+            if (std::filesystem::is_directory(corpus / name)) options.unlabeled.push_back(corpus / name);
+        }
+    }
+    std::vector<std::filesystem::path> gazetteer_files = request.gazetteer_files;
+    if (gazetteer_files.empty() && std::filesystem::is_directory(corpus / "gmb")) {
+        for (const auto& entry : std::filesystem::directory_iterator(corpus / "gmb")) {
+            if (entry.path().extension() == ".csv") gazetteer_files.push_back(entry.path());
+        }
+        std::sort(gazetteer_files.begin(), gazetteer_files.end());
+    }
+    for (const auto& f : options.unlabeled) out << "unlabeled: " << f.string() << "\n";
+    for (const auto& f : gazetteer_files) {
+        out << "gazetteer: " << f.string() << "\n";
+        auto part = read_gmb(f);
+        options.gazetteer.insert(options.gazetteer.end(), std::make_move_iterator(part.begin()),
+                                 std::make_move_iterator(part.end()));
+    }
+    std::vector<LabeledSentence> train;
+    for (const auto& f : request.train_files) {
+        auto part = read_conll(f);
+        train.insert(train.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    std::vector<LabeledSentence> dev;
+    if (!request.dev_file.empty()) dev = read_conll(request.dev_file);
+    out << "training sentences: " << train.size() << ", dev sentences: " << dev.size() << "\n";
+    const NerModel model = train_ner_model(train, dev, options);
+    model.save(request.out);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out << "wrote " << request.out.string() << " (" << std::filesystem::file_size(request.out)
+        << " bytes) in " << std::fixed << std::setprecision(1) << seconds << " s\n";
+    return 0;
+}
+
+int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem::path& conll,
+                  std::ostream& out) {
+    const NerModel model = NerModel::load(model_file);
+    std::ifstream in(conll, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + conll.string());
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(std::move(line));
+    }
+    // BIO when some B- tag starts a chunk after O or at a sentence start; else IOB1.
+    bool bio = false;
+    {
+        std::string prev = "O";
+        for (const auto& line : lines) {
+            auto cols = split_whitespace(line);
+            if (cols.empty() || cols[0] == "-DOCSTART-") {
+                prev = "O";
+                continue;
+            }
+            std::string tag(cols.back());
+            if (tag.rfind("B-", 0) == 0 && (prev == "O" || prev.substr(2) != tag.substr(2))) bio = true;
+            prev = tag;
+        }
+    }
+    std::size_t i = 0;
+    while (i < lines.size()) {
+        auto cols = split_whitespace(lines[i]);
+        if (cols.empty()) {
+            out << lines[i] << "\n";
+            ++i;
+            continue;
+        }
+        if (cols[0] == "-DOCSTART-") {  // kept, with its column (conlleval needs it)
+            out << lines[i] << " O\n";
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        std::vector<std::string> words;
+        while (j < lines.size()) {
+            auto c = split_whitespace(lines[j]);
+            if (c.empty() || c[0] == "-DOCSTART-") break;
+            words.emplace_back(c[0]);
+            ++j;
+        }
+        const auto chunks = model.tag(words);
+        const auto tags = bio ? chunks_to_bio(chunks, words.size()) : chunks_to_iob1(chunks, words.size());
+        for (std::size_t k = i; k < j; ++k) out << lines[k] << " " << tags[k - i] << "\n";
+        i = j;
+    }
+    return 0;
+}
+
+int run_ner_text(const std::filesystem::path& model_file, std::istream& in, std::ostream& out) {
+    const EntityExtractor extractor(model_file);
+    const std::string text = to_valid_utf8(std::string(std::istreambuf_iterator<char>(in), {}));
+    // Paragraphs: runs of text between blank lines, kept with their offsets.
+    std::vector<std::pair<std::size_t, std::size_t>> paragraphs;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = pos;
+        while (end < text.size()) {
+            const std::size_t nl = text.find('\n', end);
+            if (nl == std::string::npos) {
+                end = text.size();
+                break;
+            }
+            std::size_t k = nl + 1;
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r')) ++k;
+            if (k >= text.size() || text[k] == '\n') {
+                end = nl;
+                break;
+            }
+            end = k;
+        }
+        if (trim(std::string_view(text).substr(pos, end - pos)).size() > 0) paragraphs.push_back({pos, end});
+        pos = end + 1;
+    }
+    std::vector<Mention> mentions;
+    for (std::size_t p = 0; p < paragraphs.size(); ++p) {
+        const auto [b, e] = paragraphs[p];
+        for (Mention& m : extractor.extract(std::string_view(text).substr(b, e - b))) {
+            m.begin += b;
+            m.end += b;
+            m.paragraph = p;
+            mentions.push_back(std::move(m));
+        }
+    }
+    canonicalize(mentions);
+    nlohmann::json entities = nlohmann::json::array();
+    for (const Mention& m : mentions) {
+        entities.push_back({{"type", m.type},
+                            {"canonical", m.canonical},
+                            {"text", m.text},
+                            {"begin", m.begin},
+                            {"end", m.end},
+                            {"paragraph", m.paragraph + 1}});
+    }
+    out << nlohmann::json{{"entities", entities}}.dump(2) << "\n";
+    return 0;
+}
+
+}  // namespace herald

@@ -1,0 +1,130 @@
+#include <herald/text/schema.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+
+namespace herald::schema {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view s) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+}  // namespace
+
+std::string boolean_term(std::string_view prefix, std::string_view value) {
+    std::string term(prefix);
+    if (prefix.size() > 1 && !value.empty() && value[0] >= 'A' && value[0] <= 'Z') {
+        term += ':';
+    }
+    if (term.size() + value.size() <= kMaxTermBytes) {
+        term += value;
+        return term;
+    }
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(value)));
+    std::size_t keep = kMaxTermBytes - term.size() - 16;
+    // Never cut inside a UTF-8 sequence.
+    while (keep > 0 && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80) --keep;
+    term.append(value.substr(0, keep));
+    term += hash;
+    return term;
+}
+
+std::string unique_term(std::string_view article_id, unsigned paragraph) {
+    std::string id(article_id);
+    id += '#';
+    id += std::to_string(paragraph);
+    return boolean_term(kUniqueId, id);
+}
+
+std::string_view entity_prefix(std::string_view type) {
+    if (type == "person") return kPerson;
+    if (type == "place") return kPlace;
+    if (type == "organization") return kOrganization;
+    if (type == "misc") return kMisc;
+    throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
+}
+
+std::string_view entity_facet(std::string_view type) {
+    if (type == "person") return "person";
+    if (type == "place") return "place";
+    if (type == "organization") return "org";
+    if (type == "misc") return "misc";
+    throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
+}
+
+std::string entity_key(std::string_view name) {
+    std::string s;
+    s.reserve(name.size());
+    bool space = false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (c == 0xE2 && i + 2 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0x80 &&
+            (static_cast<unsigned char>(name[i + 2]) == 0x99 || static_cast<unsigned char>(name[i + 2]) == 0x98)) {
+            i += 2;
+            if (space && !s.empty()) s += ' ';
+            space = false;
+            s += '\'';
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && !s.empty()) s += ' ';
+        space = false;
+        s += static_cast<char>(c);
+    }
+    if (s.size() > 2 && (s.compare(s.size() - 2, 2, "'s") == 0 || s.compare(s.size() - 2, 2, "'S") == 0)) {
+        s.resize(s.size() - 2);
+    } else if (s.size() > 2 && s.back() == '\'' && (s[s.size() - 2] == 's' || s[s.size() - 2] == 'S')) {
+        s.pop_back();
+    }
+    return Xapian::Unicode::tolower(s);
+}
+
+std::string entity_term(std::string_view type, std::string_view name) {
+    return boolean_term(entity_prefix(type), entity_key(name));
+}
+
+std::string display_key(std::string_view term) { return "display:" + std::string(term); }
+
+std::string encode_facets(const std::vector<std::pair<std::string, std::string>>& values) {
+    std::string out;
+    for (const auto& [facet, name] : values) {
+        if (!out.empty()) out += '\x1e';
+        out += facet;
+        out += '\x1f';
+        for (char c : name) out += (c == '\x1e' || c == '\x1f') ? ' ' : c;
+    }
+    return out;
+}
+
+void decode_facets(std::string_view slot_value,
+                   const std::function<void(std::string_view, std::string_view)>& fn) {
+    std::size_t pos = 0;
+    while (pos < slot_value.size()) {
+        std::size_t end = slot_value.find('\x1e', pos);
+        if (end == std::string_view::npos) end = slot_value.size();
+        const std::string_view item = slot_value.substr(pos, end - pos);
+        const std::size_t sep = item.find('\x1f');
+        if (sep != std::string_view::npos) fn(item.substr(0, sep), item.substr(sep + 1));
+        pos = end + 1;
+    }
+}
+
+std::string tag_term(std::string_view kind, std::string_view value) {
+    std::string prefix(kTagPrefix);
+    for (char c : kind) prefix += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    return boolean_term(prefix, value);
+}
+
+}  // namespace herald::schema

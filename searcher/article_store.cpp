@@ -1,0 +1,116 @@
+#include <herald/searcher/article_store.hpp>
+#include <herald/text/schema.hpp>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace herald {
+
+std::optional<ArticleView> get_article(const Xapian::Database& db, const std::string& id) {
+    const std::string term = schema::boolean_term(schema::kArticle, id);
+    std::vector<std::pair<unsigned, nlohmann::json>> parts;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+        nlohmann::json data = nlohmann::json::parse(db.get_document(*it).get_data(), nullptr, false);
+        if (data.is_discarded() || !data.is_object()) continue;
+        parts.emplace_back(data.value(schema::data::kParagraph, 0u), std::move(data));
+    }
+    if (parts.empty()) return std::nullopt;
+    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    namespace d = schema::data;
+    const nlohmann::json& first = parts.front().second;
+    ArticleView a;
+    a.id = id;
+    a.title = first.value(d::kTitle, "");
+    a.url = first.value(d::kUrl, "");
+    a.source = first.value(d::kSource, "");
+    a.published = first.value(d::kPublished, "");
+    a.language = first.value(d::kLanguage, "");
+    if (auto t = first.find(d::kTags); t != first.end() && t->is_object()) {
+        for (const auto& [kind, values] : t->items()) {
+            if (!values.is_array()) continue;
+            for (const auto& v : values) {
+                if (v.is_string()) a.tags[kind].push_back(v.get<std::string>());
+            }
+        }
+    }
+    for (const auto& [number, data] : parts) {
+        a.paragraphs.push_back(data.value(d::kText, ""));
+        std::vector<Entity> entities;
+        if (auto e = data.find(d::kEntities); e != data.end() && e->is_array()) {
+            for (const auto& x : *e) entities.push_back({x.value("name", ""), x.value("type", "")});
+        }
+        a.paragraph_entities.push_back(std::move(entities));
+    }
+    return a;
+}
+
+nlohmann::json to_json(const ArticleView& article) {
+    nlohmann::json paragraphs = nlohmann::json::array();
+    nlohmann::json entities = nlohmann::json::array();
+    std::vector<std::string> keys;  // type + key of each entry of `entities`
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& e : article.paragraph_entities[i]) {
+            list.push_back({{"name", e.text}, {"type", e.type}});
+            const std::string key = e.type + '\x1f' + schema::entity_key(e.text);
+            auto at = std::find(keys.begin(), keys.end(), key);
+            if (at == keys.end()) {
+                keys.push_back(key);
+                entities.push_back({{"name", e.text}, {"type", e.type}, {"paragraphs", nlohmann::json::array()}});
+                at = keys.end() - 1;
+            }
+            entities[static_cast<std::size_t>(at - keys.begin())]["paragraphs"].push_back(i + 1);
+        }
+        paragraphs.push_back({{"paragraph", i + 1}, {"text", article.paragraphs[i]}, {"entities", std::move(list)}});
+    }
+    return {{"id", article.id},           {"title", article.title},
+            {"url", article.url},         {"source", article.source},
+            {"published", article.published}, {"language", article.language},
+            {"tags", article.tags},       {"paragraphs", std::move(paragraphs)},
+            {"entities", std::move(entities)}};
+}
+
+std::vector<EntityCount> suggest_entities(const Xapian::Database& db, std::string_view type, std::string_view prefix,
+                                          std::size_t limit) {
+    const std::string canonical_type = type == "org" ? "organization" : std::string(type);
+    const std::string term_prefix(schema::entity_prefix(canonical_type));  // throws for unknown types
+    if (limit < 1 || limit > 1000) throw std::invalid_argument("limit must be between 1 and 1000");
+    const std::string want = schema::entity_key(prefix);
+
+    struct Candidate {
+        std::string term;
+        Xapian::doccount count;
+    };
+    std::vector<Candidate> found;
+    for (auto it = db.allterms_begin(term_prefix); it != db.allterms_end(term_prefix); ++it) {
+        const std::string term = *it;
+        std::string_view key(term);
+        key.remove_prefix(term_prefix.size());
+        if (!key.empty() && key.front() == ':') key.remove_prefix(1);
+        bool match = want.empty();
+        for (std::size_t at = 0; !match;) {  // at each word start
+            match = key.compare(at, want.size(), want) == 0;
+            at = key.find(' ', at);
+            if (at == std::string_view::npos) break;
+            ++at;
+        }
+        if (match) found.push_back({term, it.get_termfreq()});
+    }
+    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+        return a.count != b.count ? a.count > b.count : a.term < b.term;
+    });
+    if (found.size() > limit) found.resize(limit);
+    std::vector<EntityCount> out;
+    for (const auto& c : found) {
+        std::string name = db.get_metadata(schema::display_key(c.term));
+        if (name.empty()) {
+            name = c.term.substr(term_prefix.size());
+            if (!name.empty() && name.front() == ':') name.erase(0, 1);
+        }
+        out.push_back({std::move(name), canonical_type, c.count});
+    }
+    return out;
+}
+
+}  // namespace herald

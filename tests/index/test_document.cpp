@@ -1,0 +1,103 @@
+#include <herald/index/document.hpp>
+#include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+using namespace herald;
+
+namespace {
+
+// term → positions of a document's unprefixed terms.
+std::map<std::string, std::vector<Xapian::termpos>> positions(const Xapian::Document& doc) {
+    std::map<std::string, std::vector<Xapian::termpos>> out;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string term = *t;
+        auto& v = out[term];
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) v.push_back(*p);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a paragraph document carries terms, positions, values and data", "[indexer]") {
+    Article a;
+    a.id = "art-1";
+    a.title = "Putin\u2019s talks";
+    a.published = "2024-05-16T08:00:00Z";
+    a.source = "Test Wire";
+    a.url = "https://example.org/1";
+    a.paragraphs = {"First paragraph.", "The pro-Kremlin governor met U.S. envoys on Putin's behalf."};
+    a.tags["places"] = {"russia"};
+
+    Analyzer analyzer;
+    Xapian::Document doc = analyzer.paragraph_document(a, 1);
+    auto pos = positions(doc);
+
+    CHECK(pos.count("putin") == 1);    // possessive stripped, both apostrophes
+    CHECK(pos.count("putin's") == 0);
+    CHECK(pos.count("Sputin") == 1);   // title prefix
+    CHECK(pos.count("Stalk") == 1);    // stemmed title word
+    CHECK(pos.count("u_s") == 1);      // never the stop word "us"
+    CHECK(pos.count("us") == 0);
+    REQUIRE(pos.count("pro") == 1);
+    REQUIRE(pos.count("kremlin") == 1);
+    CHECK(pos["kremlin"][0] == pos["pro"][0] + 1);  // hyphenated word: adjacent, so a phrase matches
+    CHECK(pos.count("first") == 0);                 // other paragraph's text is not here
+    CHECK(pos.count("Q" "art-1#2") == 1);
+    CHECK(pos.count("XAart-1") == 1);
+    CHECK(pos.count("XStest wire") == 1);
+    CHECK(pos.count("XTPLACESrussia") == 1);
+    CHECK(pos.count("Len") == 1);
+    CHECK(pos.count("talk") == 0);     // the headline's plain words are in the lead paragraph only
+    auto lead = positions(analyzer.paragraph_document(a, 0));
+    REQUIRE(lead.count("talk") == 1);
+    REQUIRE(lead.count("first") == 1);
+    CHECK(lead.count("Stalk") == 1);
+    // Title and body never share a phrase: the body starts after a gap.
+    CHECK(lead["first"][0] > lead["talk"][0] + 1);
+
+    CHECK(doc.get_value(schema::kPublished) == "20240516080000");
+    CHECK(doc.get_value(schema::kArticleId) == "art-1");
+    CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 2.0);
+    CHECK_THAT(doc.get_data(), Catch::Contains("\"paragraph\":2"));
+    CHECK_THAT(doc.get_data(), Catch::Contains("pro-Kremlin governor"));
+    CHECK_THROWS_AS(analyzer.paragraph_document(a, 2), std::out_of_range);
+}
+
+TEST_CASE("languages without a stemmer index their words as written", "[indexer]") {
+    Analyzer analyzer;
+    for (const char* language : {"ja", "klingon", "und"}) {
+        INFO(language);
+        Article a;
+        a.id = "x";
+        a.language = language;
+        a.paragraphs = {"Running tests"};
+        auto pos = positions(analyzer.paragraph_document(a, 0));
+        CHECK(pos.count("running") == 1);
+        CHECK(pos.count("tests") == 1);
+    }
+    Article us;
+    us.id = "y";
+    us.language = "en-US";  // a language tag: its primary subtag stems
+    us.paragraphs = {"Running tests"};
+    auto pos = positions(analyzer.paragraph_document(us, 0));
+    CHECK(pos.count("run") == 1);
+    CHECK(pos.count("test") == 1);
+}
+
+TEST_CASE("an over-long word or id never breaks a document", "[indexer]") {
+    Article a;
+    a.id = std::string(300, 'i');
+    a.source = std::string(300, 's');
+    a.paragraphs = {"short " + std::string(400, 'x') + " words"};
+    Analyzer analyzer;
+    Xapian::Document doc = analyzer.paragraph_document(a, 0);
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) CHECK((*t).size() <= 245);
+    auto pos = positions(doc);
+    CHECK(pos.count("short") == 1);
+    CHECK(pos.count("word") == 1);
+}

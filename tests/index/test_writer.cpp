@@ -1,0 +1,187 @@
+#include <herald/index/index_job.hpp>
+#include <herald/index/writer.hpp>
+#include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+#include <fstream>
+#include <sstream>
+
+using namespace herald;
+
+namespace {
+
+Article make_article(const std::string& id, std::size_t paragraphs, const std::string& word = "text") {
+    Article a;
+    a.id = id;
+    a.title = "Title " + id;
+    for (std::size_t i = 0; i < paragraphs; ++i) a.paragraphs.push_back(word + " paragraph " + std::to_string(i + 1));
+    return a;
+}
+
+Xapian::doccount docs_with(const std::filesystem::path& dir, const std::string& term) {
+    Xapian::Database db(dir.string());
+    return db.get_termfreq(term);
+}
+
+}  // namespace
+
+TEST_CASE("re-adding an article replaces it: no duplicates, no stale paragraphs", "[indexer]") {
+    test::TempDir tmp;
+    const auto dir = tmp / "idx";
+    {
+        IndexWriter w(dir, false);
+        w.add(make_article("a", 5));
+        w.add(make_article("b", 2));
+        w.commit();
+        CHECK(w.document_count() == 7);
+        CHECK(w.counts().articles_added == 2);
+    }
+    {
+        IndexWriter w(dir, false);
+        w.add(make_article("a", 3, "changed"));  // shrinks from 5 paragraphs to 3
+        w.commit();
+        CHECK(w.counts().articles_replaced == 1);
+        CHECK(w.counts().paragraphs_deleted == 2);
+    }
+    CHECK(Xapian::Database(dir.string()).get_doccount() == 5);
+    CHECK(docs_with(dir, schema::boolean_term(schema::kArticle, "a")) == 3);
+    CHECK(docs_with(dir, "text") == 2);     // only b's paragraphs keep the old word
+    CHECK(docs_with(dir, "chang") == 3);    // stemmed "changed"
+    CHECK(docs_with(dir, schema::unique_term("a", 4)) == 0);
+}
+
+TEST_CASE("the same id twice in one run of a new index keeps one copy", "[indexer]") {
+    test::TempDir tmp;
+    IndexWriter w(tmp / "idx", false);
+    w.add(make_article("dup", 2));
+    w.add(make_article("dup", 1, "again"));
+    w.commit();
+    CHECK(w.document_count() == 1);
+}
+
+TEST_CASE("a second writer is refused with a message naming the lock", "[indexer]") {
+    test::TempDir tmp;
+    IndexWriter first(tmp / "idx", false);
+    try {
+        IndexWriter second(tmp / "idx", false);
+        FAIL("second writer opened the index");
+    } catch (const IndexLockedError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("locked"));
+        CHECK_THAT(e.what(), Catch::Contains("flintlock"));
+    }
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "articles.jsonl"};
+    options.quiet = true;
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitLocked);
+    CHECK_THAT(err.str(), Catch::Contains("locked"));
+}
+
+TEST_CASE("index job: counts, exit codes, and an unchanged count on re-run", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "articles.jsonl", test::data_dir() / "reuters-mini.sgm"};
+    options.quiet = true;
+    options.threads = 2;
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitSkipped);  // 4 malformed records
+    CHECK_THAT(out.str(), Catch::Contains("indexed 6 articles"));
+    CHECK_THAT(out.str(), Catch::Contains("4 skipped"));
+    CHECK_THAT(err.str(), Catch::Contains("articles.jsonl:5: invalid JSON"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 9 + 4);
+
+    options.skip_errors = true;
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitOk);
+    CHECK_THAT(out2.str(), Catch::Contains("(0 added, 0 replaced, 6 unchanged, 0 deleted)"));
+    CHECK_THAT(out2.str(), Catch::Contains("nothing changed"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 13);
+
+    options.rebuild = true;
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    std::ostringstream out3, err3;
+    CHECK(run_index_job(options, out3, err3) == kExitOk);
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+}
+
+TEST_CASE("index job: --rebuild never replaces an index with nothing", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.quiet = true;
+    std::ostringstream out, err;
+    REQUIRE(run_index_job(options, out, err) == kExitOk);
+    REQUIRE(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+
+    std::filesystem::create_directories(tmp / "empty");
+    options.rebuild = true;
+    options.inputs = {tmp / "empty"};  // no input files at all
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitUsage);
+    CHECK_THAT(err2.str(), Catch::Contains("no input files"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+
+    options.inputs = {test::data_dir() / "articles.jsonl"};  // right file, wrong format: no records
+    options.format = InputFormat::reuters;
+    std::ostringstream out3, err3;
+    CHECK(run_index_job(options, out3, err3) == kExitUsage);
+    CHECK_THAT(err3.str(), Catch::Contains("refusing to replace"));
+    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+}
+
+TEST_CASE("index job: usage errors leave no index behind; stale builds are removed", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {test::data_dir() / "text" / "README.TXT", tmp / "data.csv"};
+    options.quiet = true;
+    std::ofstream(tmp / "data.csv") << "a,b\n";
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitUsage);
+    CHECK_THAT(err.str(), Catch::Contains("data.csv"));
+    CHECK_FALSE(std::filesystem::exists(options.index_dir));
+
+    std::filesystem::create_directories(tmp / "idx.build-99999" / "shard-0");
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.index_dir = tmp / "idx/";  // a trailing slash names the same index
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitOk);
+    CHECK_FALSE(std::filesystem::exists(tmp / "idx.build-99999"));
+    CHECK(Xapian::Database((tmp / "idx").string()).get_doccount() == 4);
+}
+
+TEST_CASE("index job: a missing input is a usage error, exit 2", "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.index_dir = tmp / "idx";
+    options.inputs = {tmp / "missing.jsonl"};
+    options.quiet = true;
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitUsage);
+    CHECK_THAT(err.str(), Catch::Contains("missing.jsonl"));
+}
+
+TEST_CASE("over-long words, ids and sources never abort indexing", "[indexer]") {
+    test::TempDir tmp;
+    IndexWriter w(tmp / "idx", false);
+    Article a;
+    a.id = std::string(500, 'i');
+    a.source = std::string(500, 'S');
+    a.title = std::string(300, 't');
+    a.url = std::string(5000, 'u');
+    a.tags["places"] = {std::string(400, 'p')};
+    a.paragraphs = {"before " + std::string(1000, 'x') + " after", std::string(40000, 'y') + " tail"};
+    w.add(a);
+    w.add(make_article("next", 1));
+    w.commit();
+    CHECK(w.document_count() == 3);
+    CHECK(docs_with(tmp / "idx", "after") == 1);
+    CHECK(docs_with(tmp / "idx", "tail") == 1);
+    CHECK(docs_with(tmp / "idx", schema::boolean_term(schema::kArticle, a.id)) == 2);
+}

@@ -1,0 +1,172 @@
+#include <herald/ingest/readers.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+#include <fstream>
+#include <sstream>
+
+using namespace herald;
+
+namespace {
+
+struct Collected {
+    std::vector<Article> articles;
+    std::vector<ReadError> errors;
+    ArticleSink sink() {
+        return [this](Article&& a) { articles.push_back(std::move(a)); };
+    }
+    ErrorSink error_sink() {
+        return [this](const ReadError& e) { errors.push_back(e); };
+    }
+};
+
+}  // namespace
+
+TEST_CASE("JSONL reader keeps good records and reports bad ones with their line", "[indexer]") {
+    Collected c;
+    ReadCounts counts = read_path(test::data_dir() / "articles.jsonl", std::nullopt, c.sink(), c.error_sink());
+    CHECK(counts.files == 1);
+    CHECK(counts.articles == 4);
+    CHECK(counts.skipped == 4);
+    REQUIRE(c.articles.size() == 4);
+    REQUIRE(c.errors.size() == 4);
+    CHECK(c.errors[0].line == 5);
+    CHECK_THAT(c.errors[0].message, Catch::Contains("invalid JSON"));
+    CHECK(c.errors[1].line == 6);
+    CHECK_THAT(c.errors[1].message, Catch::Contains("body"));
+    CHECK(c.errors[2].line == 7);
+    CHECK_THAT(c.errors[2].message, Catch::Contains("id"));
+    CHECK(c.errors[3].line == 8);
+    CHECK_THAT(c.errors[3].message, Catch::Contains("published"));
+    CHECK_THAT(c.errors[0].file, Catch::EndsWith("articles.jsonl"));
+
+    const Article& a1 = c.articles[0];
+    CHECK(a1.id == "a1");
+    CHECK(a1.title == "Putin\u2019s visit to Beijing");
+    CHECK(a1.published == "2024-05-16T08:00:00Z");
+    CHECK(a1.source == "Test Wire");
+    CHECK(a1.paragraphs.size() == 3);
+    CHECK(c.articles[1].language == "en");  // default
+    CHECK(c.articles[2].paragraphs.size() == 3);  // "paragraphs" array
+    CHECK(c.articles[3].published == "2022-02-28T22:00:00Z");  // +02:00 to UTC
+    REQUIRE(c.articles[3].entities.size() == 1);
+    CHECK(c.articles[3].entities[0].type == "person");
+}
+
+TEST_CASE("JSONL reader accepts integer ids and rejects unknown entity types", "[indexer]") {
+    Collected c;
+    std::istringstream in(
+        R"({"id": 42, "body": "one\n\ntwo"})" "\n"
+        R"({"id": "x", "body": "b", "entities": [{"text": "Y", "type": "planet"}]})" "\n"
+        R"({"id": "", "body": "b"})" "\n"
+        R"([1, 2])" "\n");
+    read_jsonl(in, "inline", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].id == "42");
+    CHECK(c.articles[0].paragraphs == std::vector<std::string>{"one", "two"});
+    REQUIRE(c.errors.size() == 3);
+    CHECK_THAT(c.errors[0].message, Catch::Contains("planet"));
+    CHECK(c.errors[1].line == 3);
+    CHECK(c.errors[2].line == 4);
+}
+
+TEST_CASE("JSONL with invalid UTF-8 and a BOM is repaired, not rejected", "[indexer]") {
+    Collected c;
+    std::istringstream in("\xEF\xBB\xBF{\"id\": \"u1\", \"body\": \"caf\xE9 cr\xE8me\"}\n");
+    read_jsonl(in, "inline", c.sink(), c.error_sink());
+    CHECK(c.errors.empty());
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].paragraphs.at(0) == "caf\u00e9 cr\u00e8me");
+}
+
+TEST_CASE("a plain-text file's BOM is not part of its headline", "[indexer]") {
+    Collected c;
+    std::istringstream in("\xEF\xBB\xBFHeadline\n\nBody text.\n");
+    read_text(in, "t", "t.txt", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].title == "Headline");
+}
+
+TEST_CASE("a file that is not Reuters SGML is reported, not silently empty", "[indexer]") {
+    Collected c;
+    std::istringstream in("Just a headline\n\nAnd a paragraph.\n");
+    ReutersCounts counts = read_reuters(in, "story.sgm", c.sink(), c.error_sink());
+    CHECK(counts.records == 0);
+    REQUIRE(c.errors.size() == 1);
+    CHECK_THAT(c.errors[0].message, Catch::Contains("no <REUTERS> records"));
+}
+
+TEST_CASE("plain-text folder: headline first, ids from relative paths, README ignored", "[indexer]") {
+    Collected c;
+    ReadCounts counts = read_path(test::data_dir() / "text", std::nullopt, c.sink(), c.error_sink());
+    CHECK(counts.files == 3);
+    CHECK(counts.articles == 2);
+    CHECK(counts.skipped == 1);  // empty-body.txt
+    REQUIRE(c.articles.size() == 2);
+    CHECK(c.articles[0].id == "world/001");
+    CHECK(c.articles[0].title == "Storm hits the coast");
+    CHECK(c.articles[0].paragraphs ==
+          std::vector<std::string>{"Strong winds and floods hit the coast on Sunday. The storm moved north overnight.",
+                                   "Officials said power would return within days."});
+    CHECK(c.articles[1].id == "world/002");
+    REQUIRE(c.errors.size() == 1);
+    CHECK_THAT(c.errors[0].file, Catch::EndsWith("empty-body.txt"));
+}
+
+TEST_CASE("Reuters SGML: entities, signature, Latin-1, dates and tags", "[indexer]") {
+    Collected c;
+    std::ifstream in(test::data_dir() / "reuters-mini.sgm", std::ios::binary);
+    ReutersCounts counts = read_reuters(in, "reuters-mini.sgm", c.sink(), c.error_sink());
+    CHECK(counts.records == 3);
+    CHECK(counts.no_body == 1);
+    CHECK(c.errors.empty());
+    REQUIRE(c.articles.size() == 2);
+
+    const Article& a = c.articles[0];
+    CHECK(a.id == "101");
+    CHECK(a.title == "TEST COCOA <REVIEW>");
+    CHECK(a.published == "1987-02-26T15:01:01Z");
+    CHECK(a.source == "Reuters");
+    REQUIRE(a.paragraphs.size() == 3);
+    CHECK(a.paragraphs[0] == "Rain fell in the test cocoa zone, improving prospects for the crop, traders said.");
+    CHECK(a.paragraphs[1] == "Arrivals were 155,221 bags <of 60 kilos> at M\u00fcnchen prices.");
+    CHECK(a.paragraphs[2] == "Exporters expect more rain next week.");
+    CHECK(a.tags.at("topics") == std::vector<std::string>{"cocoa", "coffee"});
+    CHECK(a.tags.at("places") == std::vector<std::string>{"brazil", "usa"});
+    CHECK(a.tags.at("orgs") == std::vector<std::string>{"ico-coffee"});
+    CHECK(a.tags.count("people") == 0);
+
+    const Article& b = c.articles[1];
+    CHECK(b.id == "103");
+    CHECK(b.published == "1987-03-05T09:10:11Z");
+    REQUIRE(b.paragraphs.size() == 1);
+    CHECK(b.paragraphs[0] == "Federal Reserve Chairman Paul Volcker said growth would stay steady this year.");
+    CHECK(b.tags.at("people") == std::vector<std::string>{"volcker"});
+    CHECK(b.tags.at("exchanges") == std::vector<std::string>{"nyse"});
+}
+
+TEST_CASE("format detection by extension and by name", "[indexer]") {
+    CHECK(detect_input_format("x/a.jsonl") == InputFormat::jsonl);
+    CHECK(detect_input_format("reut2-000.sgm") == InputFormat::reuters);
+    CHECK(detect_input_format("story.txt") == InputFormat::text);
+    CHECK_THROWS_AS(detect_input_format("data.csv"), std::invalid_argument);
+    CHECK(parse_input_format("reuters") == InputFormat::reuters);
+    CHECK_THROWS_AS(parse_input_format("xml"), std::invalid_argument);
+    Collected c;
+    CHECK_THROWS_AS(read_path("/nonexistent/herald", std::nullopt, c.sink(), c.error_sink()), std::invalid_argument);
+}
+
+TEST_CASE("Reuters signatures go, doubled or glued; 'told Reuters.' stays", "[indexer]") {
+    Collected c;
+    std::istringstream in(
+        "<REUTERS NEWID=\"1\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Net profit rose.\n"
+        "    Note: period ended January 31.\nREUTER\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n"
+        "<REUTERS NEWID=\"2\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Prices fell.\n"
+        "    The plan is fine, he told Reuters.\n Reuter...\n&#3;</BODY></TEXT></REUTERS>\n");
+    read_reuters(in, "inline.sgm", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 2);
+    CHECK(c.articles[0].paragraphs == std::vector<std::string>{"Net profit rose.", "Note: period ended January 31."});
+    CHECK(c.articles[1].paragraphs == std::vector<std::string>{"Prices fell.", "The plan is fine, he told Reuters."});
+}
