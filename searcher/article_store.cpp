@@ -1,4 +1,5 @@
 #include <herald/searcher/article_store.hpp>
+#include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 
 #include <algorithm>
@@ -9,38 +10,25 @@ namespace herald {
 
 std::optional<ArticleView> get_article(const Xapian::Database& db, const std::string& id) {
     const std::string term = schema::boolean_term(schema::kArticle, id);
-    std::vector<std::pair<unsigned, nlohmann::json>> parts;
+    std::vector<ParagraphData> parts;
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-        nlohmann::json data = nlohmann::json::parse(db.get_document(*it).get_data(), nullptr, false);
-        if (data.is_discarded() || !data.is_object()) continue;
-        parts.emplace_back(data.value(schema::data::kParagraph, 0u), std::move(data));
+        if (auto data = decode_paragraph_data(db.get_document(*it).get_data())) parts.push_back(std::move(*data));
     }
     if (parts.empty()) return std::nullopt;
-    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    namespace d = schema::data;
-    const nlohmann::json& first = parts.front().second;
+    std::sort(parts.begin(), parts.end(),
+              [](const ParagraphData& a, const ParagraphData& b) { return a.paragraph < b.paragraph; });
+    ParagraphData& first = parts.front();
     ArticleView a;
     a.id = id;
-    a.title = first.value(d::kTitle, "");
-    a.url = first.value(d::kUrl, "");
-    a.source = first.value(d::kSource, "");
-    a.published = first.value(d::kPublished, "");
-    a.language = first.value(d::kLanguage, "");
-    if (auto t = first.find(d::kTags); t != first.end() && t->is_object()) {
-        for (const auto& [kind, values] : t->items()) {
-            if (!values.is_array()) continue;
-            for (const auto& v : values) {
-                if (v.is_string()) a.tags[kind].push_back(v.get<std::string>());
-            }
-        }
-    }
-    for (const auto& [number, data] : parts) {
-        a.paragraphs.push_back(data.value(d::kText, ""));
-        std::vector<Entity> entities;
-        if (auto e = data.find(d::kEntities); e != data.end() && e->is_array()) {
-            for (const auto& x : *e) entities.push_back({x.value("name", ""), x.value("type", "")});
-        }
-        a.paragraph_entities.push_back(std::move(entities));
+    a.title = first.title;
+    a.url = first.url;
+    a.source = first.source;
+    a.published = first.published;
+    a.language = first.language;
+    a.tags = first.tags;
+    for (auto& part : parts) {
+        a.paragraphs.push_back(std::move(part.text));
+        a.paragraph_entities.push_back(std::move(part.entities));
     }
     return a;
 }
@@ -52,12 +40,14 @@ nlohmann::json to_json(const ArticleView& article) {
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& e : article.paragraph_entities[i]) {
-            list.push_back({{"name", e.text}, {"type", e.type}});
-            const std::string key = e.type + '\x1f' + schema::entity_key(e.text);
+            list.push_back({{"name", e.text}, {"type", std::string(entity_type_name(e.type))}});
+            const std::string key = std::string(entity_type_name(e.type)) + '\x1f' + schema::entity_key(e.text);
             auto at = std::find(keys.begin(), keys.end(), key);
             if (at == keys.end()) {
                 keys.push_back(key);
-                entities.push_back({{"name", e.text}, {"type", e.type}, {"paragraphs", nlohmann::json::array()}});
+                entities.push_back({{"name", e.text},
+                                    {"type", std::string(entity_type_name(e.type))},
+                                    {"paragraphs", nlohmann::json::array()}});
                 at = keys.end() - 1;
             }
             entities[static_cast<std::size_t>(at - keys.begin())]["paragraphs"].push_back(i + 1);
@@ -73,8 +63,9 @@ nlohmann::json to_json(const ArticleView& article) {
 
 std::vector<EntityCount> suggest_entities(const Xapian::Database& db, std::string_view type, std::string_view prefix,
                                           std::size_t limit) {
-    const std::string canonical_type = type == "org" ? "organization" : std::string(type);
-    const std::string term_prefix(schema::entity_prefix(canonical_type));  // throws for unknown types
+    const std::optional<EntityType> entity_type = parse_entity_type(type);
+    if (!entity_type) throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
+    const std::string term_prefix(schema::entity_prefix(*entity_type));
     if (limit < 1 || limit > 1000) throw std::invalid_argument("limit must be between 1 and 1000");
     const std::string want = schema::entity_key(prefix);
 
@@ -108,7 +99,7 @@ std::vector<EntityCount> suggest_entities(const Xapian::Database& db, std::strin
             name = c.term.substr(term_prefix.size());
             if (!name.empty() && name.front() == ':') name.erase(0, 1);
         }
-        out.push_back({std::move(name), canonical_type, c.count});
+        out.push_back({std::move(name), *entity_type, c.count});
     }
     return out;
 }

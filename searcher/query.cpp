@@ -37,9 +37,9 @@ bool is_date_bound(std::string_view s) {
 // The boolean term of `field:value` for the filter fields, or "" for other fields.
 std::string filter_term(std::string_view field, std::string_view value) {
     if (field == "source") return schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(value)));
-    if (field == "person") return schema::entity_term("person", value);
-    if (field == "place") return schema::entity_term("place", value);
-    if (field == "org") return schema::entity_term("organization", value);
+    if (field == "person") return schema::entity_term(EntityType::person, value);
+    if (field == "place") return schema::entity_term(EntityType::place, value);
+    if (field == "org") return schema::entity_term(EntityType::organization, value);
     return {};
 }
 

@@ -1,5 +1,6 @@
 #include <herald/text/words.hpp>
 #include <herald/text/index_layout.hpp>
+#include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/text/strings.hpp>
@@ -117,7 +118,10 @@ class FeedbackDecider : public Xapian::ExpandDecider {
 }  // namespace
 
 const std::vector<std::string>& known_facets() {
-    static const std::vector<std::string> names = {"person", "place", "org", "misc",
+    static const std::vector<std::string> names = {std::string(entity_facet_name(EntityType::person)),
+                                                   std::string(entity_facet_name(EntityType::place)),
+                                                   std::string(entity_facet_name(EntityType::organization)),
+                                                   std::string(entity_facet_name(EntityType::misc)),
                                                    "tag.places", "tag.people", "tag.orgs",
                                                    "tag.exchanges", "tag.topics"};
     return names;
@@ -234,8 +238,10 @@ SearchResult Searcher::run(const SearchRequest& request) {
         filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
     }
     if (!request.from.empty() || !request.to.empty()) filters.push_back(date_range_query(request.from, request.to));
-    const std::pair<const std::vector<std::string>*, const char*> entity_filters[] = {
-        {&request.persons, "person"}, {&request.places, "place"}, {&request.orgs, "organization"}};
+    const std::pair<const std::vector<std::string>*, EntityType> entity_filters[] = {
+        {&request.persons, EntityType::person},
+        {&request.places, EntityType::place},
+        {&request.orgs, EntityType::organization}};
     for (const auto& [values, type] : entity_filters) {
         std::vector<Xapian::Query> any;
         for (const auto& v : *values) {
@@ -316,24 +322,20 @@ SearchResult Searcher::run(const SearchRequest& request) {
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
 
-    namespace d = schema::data;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const Xapian::Document doc = it.get_document();
+        std::optional<ParagraphData> data = decode_paragraph_data(it.get_document().get_data());
+        if (!data) continue;  // not a Herald document
         Hit hit;
-        nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
-        if (data.is_discarded() || !data.is_object()) continue;  // not a Herald document
-        hit.article_id = data.value(d::kArticleId, "");
-        hit.paragraph = data.value(d::kParagraph, 0u);
+        hit.article_id = std::move(data->article_id);
+        hit.paragraph = data->paragraph;
         hit.id = hit.article_id + "#" + std::to_string(hit.paragraph);
-        hit.title = data.value(d::kTitle, "");
-        hit.url = data.value(d::kUrl, "");
-        hit.source = data.value(d::kSource, "");
-        hit.published = data.value(d::kPublished, "");
+        hit.title = std::move(data->title);
+        hit.url = std::move(data->url);
+        hit.source = std::move(data->source);
+        hit.published = std::move(data->published);
         hit.score = it.get_weight();
-        if (request.snippets) hit.snippet = highlighter.snippet(data.value(d::kText, ""), snippet_options);
-        if (auto e = data.find(d::kEntities); e != data.end() && e->is_array()) {
-            for (const auto& x : *e) hit.entities.push_back({x.value("name", ""), x.value("type", "")});
-        }
+        if (request.snippets) hit.snippet = highlighter.snippet(data->text, snippet_options);
+        hit.entities = std::move(data->entities);
         result.hits.push_back(std::move(hit));
     }
     result.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -382,7 +384,9 @@ nlohmann::json to_json(const SearchResult& result) {
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& h : result.hits) {
         nlohmann::json entities = nlohmann::json::array();
-        for (const auto& e : h.entities) entities.push_back({{"name", e.text}, {"type", e.type}});
+        for (const auto& e : h.entities) {
+            entities.push_back({{"name", e.text}, {"type", std::string(entity_type_name(e.type))}});
+        }
         hits.push_back({{"id", h.id},
                         {"article_id", h.article_id},
                         {"paragraph", h.paragraph},

@@ -149,7 +149,7 @@ Response get_entities(RequestContext& ctx, const Request& req) {
     });
     json out = json::array();
     for (const auto& e : names) {
-        out.push_back({{"name", e.name}, {"type", e.type}, {"count", e.count}});
+        out.push_back({{"name", e.name}, {"type", std::string(entity_type_name(e.type))}, {"count", e.count}});
     }
     return json_response(req, json{{"type", type}, {"prefix", prefix}, {"entities", out}});
 }

@@ -1,8 +1,7 @@
 #include <herald/index/document.hpp>
+#include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 #include <herald/text/words.hpp>
-
-#include <nlohmann/json.hpp>
 
 namespace herald {
 
@@ -18,21 +17,20 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
                                               const std::vector<Entity>& entities) {
     const std::string& text = article.paragraphs.at(paragraph);
     const auto number = static_cast<unsigned>(paragraph + 1);
-    namespace d = schema::data;
-
-    nlohmann::json data = {
-        {d::kArticleId, article.id}, {d::kParagraph, number},     {d::kTitle, article.title},
-        {d::kUrl, article.url},      {d::kSource, article.source}, {d::kPublished, article.published},
-        {d::kLanguage, article.language}, {d::kText, text},
-    };
-    if (!article.tags.empty()) data[d::kTags] = article.tags;
-    if (!entities.empty()) {
-        auto& list = data[d::kEntities] = nlohmann::json::array();
-        for (const auto& e : entities) list.push_back({{"name", e.text}, {"type", e.type}});
-    }
+    ParagraphData data;
+    data.article_id = article.id;
+    data.paragraph = number;
+    data.title = article.title;
+    data.url = article.url;
+    data.source = article.source;
+    data.published = article.published;
+    data.language = article.language;
+    data.text = text;
+    data.tags = article.tags;
+    data.entities = entities;
 
     Xapian::Document doc;
-    doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    doc.set_data(encode_paragraph_data(data));
 
     const Xapian::Stem& stem = stemmer(article.language);
     generator_.set_stemmer(stem);
@@ -63,7 +61,7 @@ Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_
     std::vector<std::pair<std::string, std::string>> facets;
     for (const auto& e : entities) {
         doc.add_boolean_term(schema::entity_term(e.type, e.text));
-        facets.emplace_back(schema::entity_facet(e.type), e.text);
+        facets.emplace_back(std::string(entity_facet_name(e.type)), e.text);
     }
     for (const auto& [kind, values] : article.tags) {
         for (const auto& v : values) {

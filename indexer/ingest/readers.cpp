@@ -30,16 +30,6 @@ std::optional<InputFormat> format_of_extension(const fs::path& path) {
     return std::nullopt;
 }
 
-// Maps the entity types users write to Herald's four.
-std::optional<std::string> canonical_entity_type(std::string_view type) {
-    std::string t = lower_ascii(type);
-    if (t == "person" || t == "per" || t == "people") return "person";
-    if (t == "place" || t == "loc" || t == "location" || t == "gpe" || t == "geo") return "place";
-    if (t == "organization" || t == "organisation" || t == "org") return "organization";
-    if (t == "misc" || t == "other") return "misc";
-    return std::nullopt;
-}
-
 // Reads one JSON object into an article; throws std::runtime_error with the reason.
 Article article_from_json(const nlohmann::json& j) {
     if (!j.is_object()) throw std::runtime_error("record is not a JSON object");
@@ -101,7 +91,7 @@ Article article_from_json(const nlohmann::json& j) {
                 !e.contains("type") || !e["type"].is_string()) {
                 throw std::runtime_error("each entity needs string \"text\" and \"type\"");
             }
-            auto type = canonical_entity_type(e["type"].get<std::string>());
+            auto type = parse_input_entity_type(e["type"].get<std::string>());
             if (!type) {
                 throw std::runtime_error("unknown entity type \"" + e["type"].get<std::string>() +
                                          "\" (person, place, organization or misc)");

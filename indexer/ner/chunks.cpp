@@ -7,34 +7,6 @@
 
 namespace herald {
 
-std::string_view entity_type_name(EntityType type) {
-    switch (type) {
-        case EntityType::person: return "person";
-        case EntityType::place: return "place";
-        case EntityType::organization: return "organization";
-        case EntityType::misc: return "misc";
-    }
-    return "misc";
-}
-
-std::string_view conll_type_name(EntityType type) {
-    switch (type) {
-        case EntityType::person: return "PER";
-        case EntityType::place: return "LOC";
-        case EntityType::organization: return "ORG";
-        case EntityType::misc: return "MISC";
-    }
-    return "MISC";
-}
-
-std::optional<EntityType> parse_entity_type(std::string_view name) {
-    if (name == "PER" || name == "person") return EntityType::person;
-    if (name == "LOC" || name == "place") return EntityType::place;
-    if (name == "ORG" || name == "organization") return EntityType::organization;
-    if (name == "MISC" || name == "misc") return EntityType::misc;
-    return std::nullopt;
-}
-
 namespace {
 
 /// 'B', 'I' or 'O' and the type of one IOB tag; malformed tags read as O.
@@ -45,7 +17,7 @@ struct IobTag {
 
 IobTag parse_iob(std::string_view tag) {
     if (tag.size() < 3 || (tag[0] != 'B' && tag[0] != 'I') || tag[1] != '-') return {};
-    auto type = parse_entity_type(tag.substr(2));
+    auto type = parse_conll_type(tag.substr(2));
     if (!type) return {};
     return {tag[0], *type};
 }

@@ -120,7 +120,7 @@ std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
             // A bare company designator ("Co" of "Merrill Lynch and Co") is never an entity.
             if (last == first + 1 && is_designator(tokens[first].text)) continue;
             Mention m;
-            m.type = std::string(entity_type_name(c.type));
+            m.type = c.type;
             m.begin = tokens[first].begin;
             m.end = tokens[last - 1].end;
             m.text = std::string(text.substr(m.begin, m.end - m.begin));
@@ -176,8 +176,8 @@ std::string title_case(std::string_view name) {
 
 /// An organization or misc name of one ALL-CAPS word of at most five letters is an acronym
 /// and keeps its capitals (`OPEC`, `NATO`, `IBM`, `GATT`); people and places are title-cased.
-bool is_acronym(std::string_view type, std::string_view name) {
-    if (type != "organization" && type != "misc") return false;
+bool is_acronym(EntityType type, std::string_view name) {
+    if (type != EntityType::organization && type != EntityType::misc) return false;
     if (name.find(' ') != std::string_view::npos) return false;
     const auto letters = std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     return letters > 0 && letters <= 5;
@@ -209,14 +209,15 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
         return x.paragraph != y.paragraph ? x.paragraph < y.paragraph : x.begin < y.begin;
     });
     struct Item {
-        std::string type, text, key;  // key: lower-cased words joined by spaces
+        EntityType type = EntityType::misc;
+        std::string text, key;  // key: lower-cased words joined by spaces
         std::vector<std::string> words;
         Mention* target = nullptr;
     };
     std::vector<Item> items;
     auto add = [&](const Mention& m, Mention* target) {
         Item it;
-        it.type = ascii_lower(m.type);
+        it.type = m.type;
         it.text = m.text;
         it.words = name_words(m.text);
         for (const auto& w : it.words) it.key += (it.key.empty() ? "" : " ") + w;
@@ -227,8 +228,8 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
     for (std::size_t k : order) add(mentions[k], &mentions[k]);
 
     // 1. One display form per (type, key): first mixed-case, else first lower-case, else title-cased.
-    std::map<std::pair<std::string, std::string>, std::string> display;
-    std::map<std::pair<std::string, std::string>, int> rank;  // 0 mixed, 1 lower, 2 caps
+    std::map<std::pair<EntityType, std::string>, std::string> display;
+    std::map<std::pair<EntityType, std::string>, int> rank;  // 0 mixed, 1 lower, 2 caps
     for (const Item& it : items) {
         const int r = has_lower(it.text) && has_upper(it.text) ? 0 : has_lower(it.text) ? 1 : 2;
         const auto key = std::make_pair(it.type, it.key);
@@ -248,16 +249,16 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
             if (earlier.type != it.type || !contains_run(earlier.words, it.words)) continue;
             if (best == nullptr || earlier.words.size() > best->words.size()) best = &earlier;
         }
-        if (best == nullptr && it.type != "person") {
+        if (best == nullptr && it.type != EntityType::person) {
             // "Putin" tagged as a place after "Vladimir Putin": a person's name, retyped.
             for (std::size_t j = 0; j < i; ++j) {
                 const Item& earlier = items[j];
-                if (earlier.type != "person" || !contains_run(earlier.words, it.words)) continue;
+                if (earlier.type != EntityType::person || !contains_run(earlier.words, it.words)) continue;
                 if (best == nullptr || earlier.words.size() > best->words.size()) best = &earlier;
             }
             if (best != nullptr) {
-                it.type = "person";
-                it.target->type = "person";
+                it.type = EntityType::person;
+                it.target->type = EntityType::person;
             }
         }
         const Item& source = best ? *best : it;
@@ -295,7 +296,7 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article, cons
     }
     canonicalize(mentions, given);
 
-    auto add_once = [](std::vector<Entity>& list, const std::string& type, const std::string& name) {
+    auto add_once = [](std::vector<Entity>& list, EntityType type, const std::string& name) {
         const std::string key = schema::entity_key(name);
         if (key.empty()) return;
         for (const auto& x : list) {

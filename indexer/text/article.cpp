@@ -72,7 +72,7 @@ std::string article_fingerprint(const Article& article, std::string_view analysi
         for (const auto& v : values) mix(v);
     }
     for (const auto& e : article.entities) {
-        mix(e.type);
+        mix(entity_type_name(e.type));
         mix(e.text);
     }
     char buf[17];

@@ -45,20 +45,14 @@ std::string unique_term(std::string_view article_id, unsigned paragraph) {
     return boolean_term(kUniqueId, id);
 }
 
-std::string_view entity_prefix(std::string_view type) {
-    if (type == "person") return kPerson;
-    if (type == "place") return kPlace;
-    if (type == "organization") return kOrganization;
-    if (type == "misc") return kMisc;
-    throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
-}
-
-std::string_view entity_facet(std::string_view type) {
-    if (type == "person") return "person";
-    if (type == "place") return "place";
-    if (type == "organization") return "org";
-    if (type == "misc") return "misc";
-    throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
+std::string_view entity_prefix(EntityType type) {
+    switch (type) {
+        case EntityType::person: return kPerson;
+        case EntityType::place: return kPlace;
+        case EntityType::organization: return kOrganization;
+        case EntityType::misc: return kMisc;
+    }
+    return kMisc;
 }
 
 std::string entity_key(std::string_view name) {
@@ -91,7 +85,7 @@ std::string entity_key(std::string_view name) {
     return Xapian::Unicode::tolower(s);
 }
 
-std::string entity_term(std::string_view type, std::string_view name) {
+std::string entity_term(EntityType type, std::string_view name) {
     return boolean_term(entity_prefix(type), entity_key(name));
 }
 

@@ -52,7 +52,7 @@ TEST_CASE("JSONL reader keeps good records and reports bad ones with their line"
     CHECK(c.articles[2].paragraphs.size() == 3);  // "paragraphs" array
     CHECK(c.articles[3].published == "2022-02-28T22:00:00Z");  // +02:00 to UTC
     REQUIRE(c.articles[3].entities.size() == 1);
-    CHECK(c.articles[3].entities[0].type == "person");
+    CHECK(c.articles[3].entities[0].type == EntityType::person);
 }
 
 TEST_CASE("JSONL reader accepts integer ids and rejects unknown entity types", "[indexer]") {

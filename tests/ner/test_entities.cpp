@@ -12,7 +12,7 @@ namespace {
 
 Mention mention(const char* type, const char* text, std::size_t paragraph, std::size_t begin) {
     Mention m;
-    m.type = type;
+    m.type = parse_entity_type(type).value();
     m.text = text;
     m.canonical = text;
     m.paragraph = paragraph;
@@ -31,14 +31,14 @@ std::string show(const std::vector<Mention>& mentions) {
     std::string out;
     for (const Mention& m : mentions) {
         if (!out.empty()) out += " | ";
-        out += m.type + ":" + m.text;
+        out += std::string(entity_type_name(m.type)) + ":" + m.text;
     }
     return out;
 }
 
 bool has(const std::vector<Mention>& mentions, const std::string& type, const std::string& text) {
     return std::any_of(mentions.begin(), mentions.end(),
-                       [&](const Mention& m) { return m.type == type && m.text == text; });
+                       [&](const Mention& m) { return entity_type_name(m.type) == type && m.text == text; });
 }
 
 }  // namespace
@@ -91,7 +91,7 @@ TEST_CASE("given entities join as earlier mentions", "[indexer]") {
 TEST_CASE("a lone surname typed as a place after the full name becomes that person", "[indexer]") {
     std::vector<Mention> mentions = {mention("person", "Vladimir Putin", 0, 0), mention("place", "Putin", 0, 35)};
     canonicalize(mentions);
-    CHECK(mentions[1].type == "person");
+    CHECK(mentions[1].type == EntityType::person);
     CHECK(mentions[1].canonical == "Vladimir Putin");
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("the shipped model resolves a surname to the full name in one article"
     canonicalize(mentions);
     REQUIRE(mentions.size() == 2);
     for (const Mention& m : mentions) {
-        CHECK(m.type == "person");
+        CHECK(m.type == EntityType::person);
         CHECK(m.canonical == "Vladimir Putin");
     }
     CHECK(mentions[1].text == "Putin");
@@ -146,11 +146,11 @@ TEST_CASE("sentence-initial capitals alone are not names", "[indexer]") {
 
 TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and places do not", "[indexer]") {
     std::vector<Mention> mentions(3);
-    mentions[0].type = "organization";
+    mentions[0].type = EntityType::organization;
     mentions[0].text = mentions[0].canonical = "OPEC";
-    mentions[1].type = "place";
+    mentions[1].type = EntityType::place;
     mentions[1].text = mentions[1].canonical = "IRAN";
-    mentions[2].type = "organization";
+    mentions[2].type = EntityType::organization;
     mentions[2].text = mentions[2].canonical = "RED CROSS";
     mentions[1].begin = 10;
     mentions[2].begin = 20;

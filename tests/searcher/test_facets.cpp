@@ -131,7 +131,7 @@ TEST_CASE("hits list their paragraph's entities; unknown facets are rejected", "
     r = run(request);
     REQUIRE(r.hits.size() == 1);
     std::vector<std::string> names;
-    for (const auto& e : r.hits[0].entities) names.push_back(e.type + ":" + e.text);
+    for (const auto& e : r.hits[0].entities) names.push_back(std::string(entity_type_name(e.type)) + ":" + e.text);
     CHECK(names == std::vector<std::string>{"person:Vladimir Putin", "place:Moscow"});
 
     SearchRequest bad;

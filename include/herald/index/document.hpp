@@ -14,7 +14,7 @@
 namespace herald {
 
 /// @brief Builds the Xapian document of one paragraph (DESIGN.md "Index"):
-///        document data (JSON, keys in schema::data), title words with prefix `S`
+///        document data (encode_paragraph_data()), title words with prefix `S`
 ///        and weight schema::kTitleWeight (every paragraph), title words unprefixed in the
 ///        first paragraph only, text words unprefixed (stemmed,
 ///        positional, `increase_termpos` between fields so a phrase never spans two),

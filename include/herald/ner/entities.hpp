@@ -15,7 +15,7 @@ namespace herald {
 
 /// @brief One entity mention in a paragraph.
 struct Mention {
-    std::string type;  ///< "person", "place", "organization" or "misc"
+    EntityType type = EntityType::misc;
     /// The name as written, without a trailing possessive (`’s`, `'s`, `'`) and, for people,
     /// without leading titles and honorifics ("Varga", "Ines Morvan").
     std::string text;

@@ -1,6 +1,8 @@
 // Named-entity recognition for news: an averaged structured perceptron over BILOU tags.
 #pragma once
 
+#include <herald/text/entity_type.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -12,17 +14,6 @@
 #include <vector>
 
 namespace herald {
-
-/// @brief The four CoNLL-2003 entity types.
-enum class EntityType : std::uint8_t { person = 0, place = 1, organization = 2, misc = 3 };
-
-/// @brief "person", "place", "organization" or "misc" (Herald's facet names).
-std::string_view entity_type_name(EntityType type);
-/// @brief "PER", "LOC", "ORG" or "MISC" (CoNLL-2003 tag suffixes).
-std::string_view conll_type_name(EntityType type);
-/// @brief Parses a CoNLL suffix (`PER`, `LOC`, `ORG`, `MISC`) or a Herald name (`person`,
-///        `place`, `organization`, `misc`); std::nullopt for anything else.
-std::optional<EntityType> parse_entity_type(std::string_view name);
 
 /// @brief An entity as a token span [first, last) of one sentence.
 struct Chunk {

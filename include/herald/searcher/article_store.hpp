@@ -38,7 +38,7 @@ nlohmann::json to_json(const ArticleView& article);
 /// An entity name and how many paragraphs carry it.
 struct EntityCount {
     std::string name;  ///< display form ("Vladimir Putin")
-    std::string type;  ///< "person", "place", "organization" or "misc"
+    EntityType type = EntityType::misc;
     Xapian::doccount count = 0;
 };
 

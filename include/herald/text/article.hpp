@@ -1,6 +1,8 @@
 // The article: what every reader produces and the indexer consumes.
 #pragma once
 
+#include <herald/text/entity_type.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -12,7 +14,7 @@ namespace herald {
 /// An entity mention given with the input (JSONL `entities`) or extracted.
 struct Entity {
     std::string text;  ///< the name as written (UTF-8)
-    std::string type;  ///< "person", "place", "organization" or "misc"
+    EntityType type = EntityType::misc;
 };
 
 /// One news article, split into paragraphs. All strings are valid UTF-8.

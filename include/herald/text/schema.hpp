@@ -5,6 +5,8 @@
 // a value that starts with a capital letter.
 #pragma once
 
+#include <herald/text/entity_type.hpp>
+
 #include <xapian.h>
 
 #include <functional>
@@ -57,13 +59,8 @@ inline constexpr std::string_view kPlace = "XEL";
 inline constexpr std::string_view kOrganization = "XEO";
 inline constexpr std::string_view kMisc = "XEM";
 
-/// @brief The prefix of an entity type ("person", "place", "organization", "misc").
-/// @throws std::invalid_argument for any other type.
-std::string_view entity_prefix(std::string_view type);
-
-/// @brief The facet name of an entity type: "person", "place", "org", "misc".
-/// @throws std::invalid_argument for an unknown type.
-std::string_view entity_facet(std::string_view type);
+/// @brief The term prefix of an entity type (kPerson, kPlace, kOrganization, kMisc).
+std::string_view entity_prefix(EntityType type);
 
 /// @brief The comparison key of a name: apostrophes unified, a final possessive (`’s`, `'s`,
 ///        `s'`) removed, white space collapsed, Unicode lower case. "Putin’s" and "PUTIN"
@@ -71,7 +68,7 @@ std::string_view entity_facet(std::string_view type);
 std::string entity_key(std::string_view name);
 
 /// @brief The boolean term of an entity: entity_prefix(type) + entity_key(name).
-std::string entity_term(std::string_view type, std::string_view name);
+std::string entity_term(EntityType type, std::string_view name);
 
 /// @brief The user-metadata key holding the display form of an entity term
 ///        ("Vladimir Putin" for the term of entity_key "vladimir putin"): "display:" + term.
@@ -110,19 +107,5 @@ std::string unique_term(std::string_view article_id, unsigned paragraph);
 /// @param kind tag kind, lowercase ASCII ("places", "people", "orgs", "exchanges", "topics").
 /// @param value the tag value as the corpus gives it.
 std::string tag_term(std::string_view kind, std::string_view value);
-
-/// Keys of the JSON object stored as each paragraph's document data.
-namespace data {
-inline constexpr const char* kArticleId = "article_id";
-inline constexpr const char* kParagraph = "paragraph";  // 1-based
-inline constexpr const char* kTitle = "title";
-inline constexpr const char* kUrl = "url";
-inline constexpr const char* kSource = "source";
-inline constexpr const char* kPublished = "published";  // ISO 8601 UTC or ""
-inline constexpr const char* kLanguage = "language";
-inline constexpr const char* kText = "text";
-inline constexpr const char* kTags = "tags";  // {"places": ["usa", ...], ...}
-inline constexpr const char* kEntities = "entities";
-}  // namespace data
 
 }  // namespace herald::schema

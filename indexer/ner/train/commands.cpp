@@ -149,7 +149,7 @@ int run_ner_text(const std::filesystem::path& model_file, std::istream& in, std:
     canonicalize(mentions);
     nlohmann::json entities = nlohmann::json::array();
     for (const Mention& m : mentions) {
-        entities.push_back({{"type", m.type},
+        entities.push_back({{"type", std::string(entity_type_name(m.type))},
                             {"canonical", m.canonical},
                             {"text", m.text},
                             {"begin", m.begin},
