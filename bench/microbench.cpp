@@ -64,12 +64,12 @@ void BM_TokenizeStem(benchmark::State& state) {
 BENCHMARK(BM_TokenizeStem)->Unit(benchmark::kMillisecond);
 
 void BM_AnalyzeParagraphs(benchmark::State& state) {
-    herald::Analyzer analyzer;
+    herald::DocumentBuilder builder;
     std::size_t bytes = 0;
     for (auto _ : state) {
         for (const auto& a : articles()) {
             for (std::size_t p = 0; p < a.paragraphs.size(); ++p) {
-                Xapian::Document doc = analyzer.paragraph_document(a, p);
+                Xapian::Document doc = builder.paragraph_document(a, p);
                 benchmark::DoNotOptimize(doc);
                 bytes += a.paragraphs[p].size();
             }

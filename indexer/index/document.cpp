@@ -5,15 +5,15 @@
 
 namespace herald {
 
-Analyzer::Analyzer() = default;
+DocumentBuilder::DocumentBuilder() = default;
 
-const Xapian::Stem& Analyzer::stemmer(const std::string& language) {
+const Xapian::Stem& DocumentBuilder::stemmer(const std::string& language) {
     auto it = stemmers_.find(language);
     if (it == stemmers_.end()) it = stemmers_.emplace(language, make_stemmer_or_none(language)).first;
     return it->second;
 }
 
-Xapian::Document Analyzer::paragraph_document(const Article& article, std::size_t paragraph,
+Xapian::Document DocumentBuilder::paragraph_document(const Article& article, std::size_t paragraph,
                                               const std::vector<Entity>& entities) {
     const std::string& text = article.paragraphs.at(paragraph);
     const auto number = static_cast<unsigned>(paragraph + 1);

@@ -134,7 +134,7 @@ void add_counts(WriteCounts& into, const WriteCounts& c) {
 }
 
 // A new index built by @p shards writers in parallel, each on its own thread with
-// its own Analyzer and its own shard database; articles are routed by a hash of
+// its own DocumentBuilder and its own shard database; articles are routed by a hash of
 // their id (so a repeated id meets its earlier copy), then the shards are merged
 // with Xapian's compactor into @p out_dir.
 WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, const fs::path& work_dir,

@@ -49,7 +49,7 @@ void IndexWriter::add(const Article& article) {
     std::vector<Xapian::Document> documents;
     documents.reserve(article.paragraphs.size());
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
-        documents.push_back(analyzer_.paragraph_document(article, i, entities[i]));
+        documents.push_back(builder_.paragraph_document(article, i, entities[i]));
         documents.back().add_value(schema::kFingerprint, fingerprint);
         for (const auto& e : entities[i]) displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
     }

@@ -200,7 +200,7 @@ void sentence_features(const Lexicon& lexicon,
     // Gazetteer: the longest match starting at each token, marked on the tokens it covers.
     if (!lexicon.gazetteer.empty()) {
         for (std::size_t i = 0; i < n; ++i) {
-            std::uint64_t h = 1469598103934665603ULL;
+            std::uint64_t h = kFeatureHashSeed;
             std::size_t best_len = 0;
             std::uint8_t best_mask = 0;
             for (std::size_t len = 1; len <= kMaxGazetteerTokens && i + len <= n; ++len) {

@@ -33,8 +33,8 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     a.paragraphs = {"First paragraph.", "The pro-Kremlin governor met U.S. envoys on Putin's behalf."};
     a.tags["places"] = {"russia"};
 
-    Analyzer analyzer;
-    Xapian::Document doc = analyzer.paragraph_document(a, 1);
+    DocumentBuilder builder;
+    Xapian::Document doc = builder.paragraph_document(a, 1);
     auto pos = positions(doc);
 
     CHECK(pos.count("putin") == 1);    // possessive stripped, both apostrophes
@@ -53,7 +53,7 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     CHECK(pos.count("XTPLACESrussia") == 1);
     CHECK(pos.count("Len") == 1);
     CHECK(pos.count("talk") == 0);     // the headline's plain words are in the lead paragraph only
-    auto lead = positions(analyzer.paragraph_document(a, 0));
+    auto lead = positions(builder.paragraph_document(a, 0));
     REQUIRE(lead.count("talk") == 1);
     REQUIRE(lead.count("first") == 1);
     CHECK(lead.count("Stalk") == 1);
@@ -65,18 +65,18 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 2.0);
     CHECK_THAT(doc.get_data(), Catch::Contains("\"paragraph\":2"));
     CHECK_THAT(doc.get_data(), Catch::Contains("pro-Kremlin governor"));
-    CHECK_THROWS_AS(analyzer.paragraph_document(a, 2), std::out_of_range);
+    CHECK_THROWS_AS(builder.paragraph_document(a, 2), std::out_of_range);
 }
 
 TEST_CASE("languages without a stemmer index their words as written", "[indexer]") {
-    Analyzer analyzer;
+    DocumentBuilder builder;
     for (const char* language : {"ja", "klingon", "und"}) {
         INFO(language);
         Article a;
         a.id = "x";
         a.language = language;
         a.paragraphs = {"Running tests"};
-        auto pos = positions(analyzer.paragraph_document(a, 0));
+        auto pos = positions(builder.paragraph_document(a, 0));
         CHECK(pos.count("running") == 1);
         CHECK(pos.count("tests") == 1);
     }
@@ -84,7 +84,7 @@ TEST_CASE("languages without a stemmer index their words as written", "[indexer]
     us.id = "y";
     us.language = "en-US";  // a language tag: its primary subtag stems
     us.paragraphs = {"Running tests"};
-    auto pos = positions(analyzer.paragraph_document(us, 0));
+    auto pos = positions(builder.paragraph_document(us, 0));
     CHECK(pos.count("run") == 1);
     CHECK(pos.count("test") == 1);
 }
@@ -94,8 +94,8 @@ TEST_CASE("an over-long word or id never breaks a document", "[indexer]") {
     a.id = std::string(300, 'i');
     a.source = std::string(300, 's');
     a.paragraphs = {"short " + std::string(400, 'x') + " words"};
-    Analyzer analyzer;
-    Xapian::Document doc = analyzer.paragraph_document(a, 0);
+    DocumentBuilder builder;
+    Xapian::Document doc = builder.paragraph_document(a, 0);
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) CHECK((*t).size() <= 245);
     auto pos = positions(doc);
     CHECK(pos.count("short") == 1);

@@ -152,7 +152,7 @@ TEST_CASE("empty and punctuation-only queries give no hits, bad ones throw", "[s
     CHECK(!wild.hits.empty());
 }
 
-TEST_CASE("the JSON has the shape of DESIGN.md", "[searcher]") {
+TEST_CASE("the JSON has the shape of docs/http-api.md", "[searcher]") {
     SearchRequest request;
     request.limit = 1;
     SearchResult r = run("Volcker growth", request);

@@ -13,17 +13,17 @@
 
 namespace herald {
 
-/// @brief Builds the Xapian document of one paragraph (DESIGN.md "Index"):
+/// @brief Builds the Xapian document of one paragraph (docs/index-layout.md):
 ///        document data (encode_paragraph_data()), title words with prefix `S`
 ///        and weight schema::kTitleWeight (every paragraph), title words unprefixed in the
 ///        first paragraph only, text words unprefixed (stemmed,
 ///        positional, `increase_termpos` between fields so a phrase never spans two),
 ///        boolean terms (unique id, article, language, source, tags) and value slots.
 ///
-/// Not thread-safe: use one Analyzer per thread. Stemmers are cached per language.
-class Analyzer {
+/// Not thread-safe: use one DocumentBuilder per thread. Stemmers are cached per language.
+class DocumentBuilder {
    public:
-    Analyzer();
+    DocumentBuilder();
 
     /// @brief The document for paragraph @p paragraph (0-based index into
     ///        article.paragraphs; stored and shown 1-based).

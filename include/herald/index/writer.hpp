@@ -90,7 +90,7 @@ class IndexWriter {
     void write(const Article& article, std::vector<Xapian::Document> documents);
 
     Xapian::WritableDatabase db_;
-    Analyzer analyzer_;
+    DocumentBuilder builder_;
     CommitPolicy policy_;
     const EntityExtractor* extractor_;
     std::string analysis_;

@@ -1,4 +1,4 @@
-// Corpus readers: JSON Lines, plain text, Reuters-21578 SGML (DESIGN.md "Input").
+// Corpus readers: JSON Lines, plain text, Reuters-21578 SGML (docs/input-formats.md).
 #pragma once
 
 #include <herald/text/article.hpp>
@@ -37,7 +37,7 @@ struct ReadError {
 using ArticleSink = std::function<void(Article&&)>;
 using ErrorSink = std::function<void(const ReadError&)>;
 
-/// @brief Reads JSON Lines: one article object a line (fields in DESIGN.md).
+/// @brief Reads JSON Lines: one article object a line (fields in docs/input-formats.md).
 ///        Blank lines are ignored. `id` (string or integer) and `body` (string,
 ///        paragraphs split at blank lines) or `paragraphs` (array of strings) are
 ///        required; a record without them, with a wrong type, or with no

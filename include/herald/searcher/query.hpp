@@ -1,5 +1,5 @@
 // Query parsing: Xapian's QueryParser set up the same way as the indexer
-// (DESIGN.md "Query language").
+// (docs/cli.md, "Query syntax").
 #pragma once
 
 #include <xapian.h>
@@ -22,7 +22,7 @@ class QueryError : public std::invalid_argument {
 /// @brief How plain words of a query combine (Xapian::QueryParser::set_default_op).
 ///        Explicit operators (`AND OR NOT`, `+must -mustnot`) mean the same under both.
 enum class DefaultOperator {
-    /// Every plain word is required (OP_AND): DESIGN.md's default, for a newsroom's search.
+    /// Every plain word is required (OP_AND): the default of docs/cli.md, for a newsroom's search.
     all_words,
     /// Any plain word may match (OP_OR); documents are ranked by BM25, so those with more of
     /// the words (and rarer ones) come first; `+word` is still required (FLAG_LOVEHATE).

@@ -1,5 +1,5 @@
 // Searching a Herald index: the request, the result, and its JSON form
-// (DESIGN.md "HTTP API"; herald-search --json prints exactly this).
+// (docs/http-api.md; herald-search --json prints exactly this).
 #pragma once
 
 #include <herald/text/article.hpp>
@@ -46,7 +46,7 @@ struct SearchRequest {
     /// a 1,000-hit search; for evaluation runs and clients that show ids only. Library only.
     bool snippets = true;
 
-    /// How plain words combine: all required (DESIGN.md's default) or any (ranked by BM25).
+    /// How plain words combine: all required (the default of docs/cli.md) or any (ranked by BM25).
     DefaultOperator default_operator = DefaultOperator::all_words;
 
     /// BM25 term-frequency saturation k1, in [kMinBm25K1, kMaxBm25K1]; 0 ignores how often a
@@ -187,7 +187,7 @@ class Searcher {
     std::unique_ptr<Xapian::Stopper> stopper_;  // stop words never proposed by feedback
 };
 
-/// @brief The JSON of DESIGN.md: {"query", "total": {"estimate", "lower_bound",
+/// @brief The JSON of docs/http-api.md: {"query", "total": {"estimate", "lower_bound",
 ///        "upper_bound"}, "took_ms", "hits": [{"id", "article_id", "paragraph",
 ///        "title", "url", "source", "published", "score", "snippet", "entities": [{"name",
 ///        "type"}]}], "facets": {"person": [{"value", "count"}], ...}, "facets_exact",

@@ -1,5 +1,5 @@
 // The HTTP layer of herald-server without sockets: request parsing helpers, the route
-// table and the pure handle_request() (DESIGN.md "HTTP API"). server.hpp adds the
+// table and the pure handle_request() (docs/http-api.md). server.hpp adds the
 // network, the worker threads and the signals.
 #pragma once
 

@@ -1,4 +1,4 @@
-// herald-server: the HTTP API of DESIGN.md and the search page over one Herald index,
+// herald-server: the HTTP API of docs/http-api.md and the search page over one Herald index,
 // on Boost.Beast (HTTP/1.1, keep-alive) with a fixed pool of search workers.
 #pragma once
 

@@ -86,7 +86,7 @@ void build_gazetteer(const std::vector<LabeledSentence>& sentences, Lexicon& lex
     for (const auto& s : sentences) {
         for (const Chunk& c : s.chunks) {
             if (c.last - c.first > kMaxGazetteerTokens) continue;
-            std::uint64_t h = 1469598103934665603ULL;
+            std::uint64_t h = kFeatureHashSeed;
             for (std::size_t i = c.first; i < c.last; ++i) {
                 if (i > c.first) h = hash_bytes(" ", h);
                 h = hash_bytes(lower_case(s.words[i]), h);

@@ -35,8 +35,15 @@ inline bool can_end(int label) {
 std::vector<int> labels_from_chunks(const std::vector<Chunk>& chunks, std::size_t n);
 std::vector<Chunk> chunks_from_labels(const std::vector<int>& labels);
 
-/// 64-bit FNV-1a.
-inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+/// Seed of hash_bytes(). FNV's 64-bit offset basis is 14695981039346656037; this value is
+/// that number with its last digit dropped, a slip made when the model format was written.
+/// Any odd seed hashes as well, and the shipped model's feature table depends on this one,
+/// so it stays.
+inline constexpr std::uint64_t kFeatureHashSeed = 1469598103934665603ULL;
+
+/// The FNV-1a byte loop (64-bit prime 1099511628211) from kFeatureHashSeed: a 64-bit hash
+/// of feature strings. Not FNV-1a's published values, because of the seed.
+inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t h = kFeatureHashSeed) {
     for (unsigned char c : s) {
         h ^= c;
         h *= 1099511628211ULL;
