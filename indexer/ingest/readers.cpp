@@ -1,3 +1,4 @@
+#include <herald/ingest/paragraphs.hpp>
 #include <herald/ingest/readers.hpp>
 #include <herald/text/strings.hpp>
 
@@ -196,28 +197,7 @@ std::optional<std::string> reuters_date(std::string_view s) {
 // Paragraphs of a Reuters body: a new paragraph starts at a blank line or at a
 // line that begins with indentation. The trailing "Reuter" signature is dropped.
 std::vector<std::string> reuters_paragraphs(std::string_view body) {
-    std::vector<std::string> paragraphs;
-    std::string current;
-    auto flush = [&] {
-        std::string p = collapse_whitespace(current);
-        if (!p.empty()) paragraphs.push_back(std::move(p));
-        current.clear();
-    };
-    std::size_t start = 0;
-    while (start <= body.size()) {
-        std::size_t end = body.find('\n', start);
-        if (end == std::string_view::npos) end = body.size();
-        std::string_view line = body.substr(start, end - start);
-        if (trim(line).empty()) {
-            flush();
-        } else {
-            if (line[0] == ' ' || line[0] == '\t') flush();
-            current.append(line);
-            current += ' ';
-        }
-        start = end + 1;
-    }
-    flush();
+    std::vector<std::string> paragraphs = split_paragraphs(body, ParagraphBreak::blank_line_or_indent);
     // Drop the "Reuter" signature: a last paragraph that is only "Reuter" (any case, maybe with
     // dots: "Reuter..."), or a final " REUTER"/" Reuter"/" reuter" glued to the last sentence with no
     // punctuation after it ("... January 31. REUTER"), also when doubled. "told Reuters." and

@@ -133,31 +133,6 @@ std::vector<std::string_view> split_whitespace(std::string_view line) {
     return out;
 }
 
-std::vector<std::string> split_paragraphs(std::string_view body) {
-    std::vector<std::string> paragraphs;
-    std::string current;
-    auto flush = [&] {
-        std::string p = collapse_whitespace(current);
-        if (!p.empty()) paragraphs.push_back(std::move(p));
-        current.clear();
-    };
-    std::size_t start = 0;
-    while (start <= body.size()) {
-        std::size_t end = body.find('\n', start);
-        if (end == std::string_view::npos) end = body.size();
-        std::string_view line = body.substr(start, end - start);
-        if (trim(line).empty()) {
-            flush();
-        } else {
-            current.append(line);
-            current += ' ';
-        }
-        start = end + 1;
-    }
-    flush();
-    return paragraphs;
-}
-
 std::size_t utf8_floor(std::string_view text, std::size_t max_bytes) {
     if (max_bytes >= text.size()) return text.size();
     std::size_t n = max_bytes;

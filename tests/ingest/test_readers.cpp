@@ -1,3 +1,4 @@
+#include <herald/ingest/paragraphs.hpp>
 #include <herald/ingest/readers.hpp>
 
 #include <catch2/catch.hpp>
@@ -169,4 +170,19 @@ TEST_CASE("Reuters signatures go, doubled or glued; 'told Reuters.' stays", "[in
     REQUIRE(c.articles.size() == 2);
     CHECK(c.articles[0].paragraphs == std::vector<std::string>{"Net profit rose.", "Note: period ended January 31."});
     CHECK(c.articles[1].paragraphs == std::vector<std::string>{"Prices fell.", "The plan is fine, he told Reuters."});
+}
+
+TEST_CASE("split_paragraphs splits at blank lines and joins lines", "[indexer]") {
+    auto p = split_paragraphs("First line\nsame paragraph.\n\n  \nSecond   one.\n\n\n");
+    REQUIRE(p.size() == 2);
+    CHECK(p[0] == "First line same paragraph.");
+    CHECK(p[1] == "Second one.");
+    CHECK(split_paragraphs("\n \n").empty());
+}
+
+TEST_CASE("split_paragraphs can also break at an indented line, as Reuters bodies do", "[ingest]") {
+    const std::string body = "  First para\ngoes on.\n  Second para\n\n\tThird.";
+    CHECK(split_paragraphs(body) == std::vector<std::string>{"First para goes on. Second para", "Third."});
+    CHECK(split_paragraphs(body, ParagraphBreak::blank_line_or_indent) ==
+          std::vector<std::string>{"First para goes on.", "Second para", "Third."});
 }

@@ -13,14 +13,6 @@ TEST_CASE("to_valid_utf8 keeps valid UTF-8 and decodes stray bytes as Latin-1", 
     CHECK(to_valid_utf8("\xED\xA0\x80") == "\xC3\xAD\xC2\xA0\xE2\x82\xAC");  // a surrogate is not UTF-8
 }
 
-TEST_CASE("split_paragraphs splits at blank lines and joins lines", "[indexer]") {
-    auto p = split_paragraphs("First line\nsame paragraph.\n\n  \nSecond   one.\n\n\n");
-    REQUIRE(p.size() == 2);
-    CHECK(p[0] == "First line same paragraph.");
-    CHECK(p[1] == "Second one.");
-    CHECK(split_paragraphs("\n \n").empty());
-}
-
 TEST_CASE("html_escape escapes the five HTML specials", "[indexer]") {
     CHECK(html_escape("<a href=\"x\">Tom & Jerry's</a>") ==
           "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");

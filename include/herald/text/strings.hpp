@@ -34,11 +34,6 @@ std::string collapse_whitespace(std::string_view text);
 ///        The views point into @p line.
 std::vector<std::string_view> split_whitespace(std::string_view line);
 
-/// @brief Splits @p body into paragraphs at blank lines (a line holding only
-///        white space); the lines of a paragraph are joined with one space.
-///        Empty paragraphs are dropped.
-std::vector<std::string> split_paragraphs(std::string_view body);
-
 /// @brief Length in bytes of the UTF-8 sequence that starts with @p lead
 ///        (1 for ASCII and for stray continuation bytes).
 inline std::size_t utf8_sequence_length(unsigned char lead) {
