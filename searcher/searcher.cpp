@@ -115,6 +115,100 @@ class FeedbackDecider : public Xapian::ExpandDecider {
     const Xapian::Stopper* stopper_;
 };
 
+// The request's filters (query filters, sources, dates, entities) AND-ed; @p any tells
+// whether there was any filter at all.
+Xapian::Query filter_query(const SearchRequest& request, const Xapian::Query& parsed_filter, bool& any) {
+    std::vector<Xapian::Query> filters;
+    if (!parsed_filter.empty()) filters.push_back(parsed_filter);
+    if (!request.sources.empty()) {
+        std::vector<Xapian::Query> any_source;
+        for (const auto& s : request.sources) {
+            any_source.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(s)));
+        }
+        filters.emplace_back(Xapian::Query::OP_OR, any_source.begin(), any_source.end());
+    }
+    if (!request.from.empty() || !request.to.empty()) filters.push_back(date_range_query(request.from, request.to));
+    const std::pair<const std::vector<std::string>*, EntityType> entity_filters[] = {
+        {&request.persons, EntityType::person},
+        {&request.places, EntityType::place},
+        {&request.orgs, EntityType::organization}};
+    for (const auto& [values, type] : entity_filters) {
+        std::vector<Xapian::Query> any_value;
+        for (const auto& v : *values) {
+            if (!trim(v).empty()) any_value.emplace_back(schema::entity_term(type, trim(v)));
+        }
+        if (!any_value.empty()) filters.emplace_back(Xapian::Query::OP_OR, any_value.begin(), any_value.end());
+    }
+    any = !filters.empty();
+    return filters.empty() ? Xapian::Query()
+                           : (filters.size() == 1 ? filters[0]
+                                                  : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+}
+
+// Runs @p query on @p db: sort, collapse and the facet spy (emplaced into @p spy when needed);
+// @p check_at_least gets the number of matches the matcher was asked to check.
+Xapian::MSet run_enquire(const Xapian::Database& db, const SearchRequest& request, const Xapian::Query& query,
+                         const Xapian::Weight& weight, std::optional<FacetSpy>& spy,
+                         Xapian::doccount& check_at_least) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(weight);
+    if (request.sort == SortOrder::date) {
+        enquire.set_sort_by_value_then_relevance(schema::kPublished, true);
+    }
+    if (request.collapse) enquire.set_collapse_key(schema::kArticleId);
+    const auto limit = static_cast<Xapian::doccount>(request.limit);
+    const auto offset = static_cast<Xapian::doccount>(request.offset);
+    check_at_least = std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast);
+    if (!request.facets.empty() || request.collapse) {
+        // Facets need every match; a collapsed total needs the articles of the matches seen.
+        spy.emplace(request.facets, request.collapse);
+        enquire.add_matchspy(&*spy);
+        const Xapian::doccount wanted = request.facets.empty() ? kCollapseCount : Searcher::kMaxFacetDocuments;
+        check_at_least = std::max(check_at_least, std::min(db.get_doccount(), wanted));
+    }
+    return enquire.get_mset(offset, limit, check_at_least);
+}
+
+// The facet counts the spy collected into @p result, and with collapse the exact article totals.
+void collect_facets(const Xapian::Database& db, const SearchRequest& request, const FacetSpy& spy,
+                    const Xapian::MSet& mset, Xapian::doccount check_at_least, SearchResult& result) {
+    // The matcher examined every match when it saw fewer than it was asked to check, or
+    // was asked to check as many as the index holds: then the spy saw every match.
+    const bool all_seen = spy.documents() < check_at_least || check_at_least >= db.get_doccount();
+    result.facets_exact = all_seen;
+    const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
+    const Xapian::doccount unseen = result.facets_exact || all <= spy.documents() ? 0 : all - spy.documents();
+    if (all_seen && request.collapse) {
+        // Xapian's collapsed totals are estimates; the spy knows the exact article count.
+        result.estimate = result.lower_bound = result.upper_bound = spy.articles();
+    }
+    for (const auto& f : request.facets) result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen));
+    if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
+}
+
+// Terms to highlight: the query's unprefixed terms and its title terms.
+std::unordered_set<std::string> highlight_terms(const Xapian::Query& query) {
+    std::unordered_set<std::string> terms;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+        const std::string& t = *it;
+        if (t.empty()) continue;
+        if (t[0] >= 'A' && t[0] <= 'Z') {
+            if (t.compare(0, schema::kTitle.size(), schema::kTitle) == 0 && t.size() > 1 &&
+                !(t[1] >= 'A' && t[1] <= 'Z')) {
+                terms.insert(t.substr(schema::kTitle.size()));
+            }
+            continue;
+        }
+        terms.insert(t);
+    }
+    return terms;
+}
+
+double millis_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
 
 const std::vector<std::string>& known_facets() {
@@ -220,6 +314,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
+// One search attempt: filter → enquire → facets → hits.
 SearchResult Searcher::run(const SearchRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
     SearchResult result;
@@ -227,36 +322,12 @@ SearchResult Searcher::run(const SearchRequest& request) {
 
     const ParsedQuery parsed = builder_.parse_parts(request.query, request.default_operator);
     Xapian::Query query = parsed.match;
-
-    std::vector<Xapian::Query> filters;
-    if (!parsed.filter.empty()) filters.push_back(parsed.filter);
-    if (!request.sources.empty()) {
-        std::vector<Xapian::Query> any;
-        for (const auto& s : request.sources) {
-            any.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(s)));
-        }
-        filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
-    }
-    if (!request.from.empty() || !request.to.empty()) filters.push_back(date_range_query(request.from, request.to));
-    const std::pair<const std::vector<std::string>*, EntityType> entity_filters[] = {
-        {&request.persons, EntityType::person},
-        {&request.places, EntityType::place},
-        {&request.orgs, EntityType::organization}};
-    for (const auto& [values, type] : entity_filters) {
-        std::vector<Xapian::Query> any;
-        for (const auto& v : *values) {
-            if (!trim(v).empty()) any.emplace_back(schema::entity_term(type, trim(v)));
-        }
-        if (!any.empty()) filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
-    }
-    const Xapian::Query filter =
-        filters.empty() ? Xapian::Query()
-                        : (filters.size() == 1 ? filters[0]
-                                               : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    bool any_filter = false;
+    const Xapian::Query filter = filter_query(request, parsed.filter, any_filter);
 
     const bool no_terms = query.empty();
-    if (no_terms && filters.empty()) {
-        result.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (no_terms && !any_filter) {
+        result.took_ms = millis_since(t0);
         return result;
     }
     if (no_terms) query = Xapian::Query::MatchAll;
@@ -266,59 +337,23 @@ SearchResult Searcher::run(const SearchRequest& request) {
     }
     query = filtered(query, filter);
 
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(weight);
-    if (request.sort == SortOrder::date) {
-        enquire.set_sort_by_value_then_relevance(schema::kPublished, true);
-    }
-    if (request.collapse) enquire.set_collapse_key(schema::kArticleId);
-    const auto limit = static_cast<Xapian::doccount>(request.limit);
-    const auto offset = static_cast<Xapian::doccount>(request.offset);
-    Xapian::doccount check_at_least = std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast);
     std::optional<FacetSpy> spy;
-    if (!request.facets.empty() || request.collapse) {
-        // Facets need every match; a collapsed total needs the articles of the matches seen.
-        spy.emplace(request.facets, request.collapse);
-        enquire.add_matchspy(&*spy);
-        const Xapian::doccount wanted = request.facets.empty() ? kCollapseCount : kMaxFacetDocuments;
-        check_at_least = std::max(check_at_least, std::min(db_.get_doccount(), wanted));
-    }
-    Xapian::MSet mset = enquire.get_mset(offset, limit, check_at_least);
+    Xapian::doccount check_at_least = 0;
+    const Xapian::MSet mset = run_enquire(db_, request, query, weight, spy, check_at_least);
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
-    if (spy) {
-        // The matcher examined every match when it saw fewer than it was asked to check, or
-        // was asked to check as many as the index holds: then the spy saw every match.
-        const bool all_seen = spy->documents() < check_at_least || check_at_least >= db_.get_doccount();
-        result.facets_exact = all_seen;
-        const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
-        const Xapian::doccount unseen =
-            result.facets_exact || all <= spy->documents() ? 0 : all - spy->documents();
-        if (all_seen && request.collapse) {
-            // Xapian's collapsed totals are estimates; the spy knows the exact article count.
-            result.estimate = result.lower_bound = result.upper_bound = spy->articles();
-        }
-        for (const auto& f : request.facets) result.facets.emplace_back(f, spy->top(f, request.facet_size, unseen));
-        if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
-    }
+    if (spy) collect_facets(db_, request, *spy, mset, check_at_least, result);
 
-    // Terms to highlight: the query's unprefixed terms and its title terms.
-    std::unordered_set<std::string> terms;
-    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
-        const std::string& t = *it;
-        if (t.empty()) continue;
-        if (t[0] >= 'A' && t[0] <= 'Z') {
-            if (t.compare(0, schema::kTitle.size(), schema::kTitle) == 0 && t.size() > 1 &&
-                !(t[1] >= 'A' && t[1] <= 'Z')) {
-                terms.insert(t.substr(schema::kTitle.size()));
-            }
-            continue;
-        }
-        terms.insert(t);
-    }
-    Highlighter highlighter(std::move(terms), QueryBuilder::wildcard_prefixes(request.query), stemmer_);
+    add_hits(request, query, mset, result);
+    result.took_ms = millis_since(t0);
+    return result;
+}
+
+// The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
+void Searcher::add_hits(const SearchRequest& request, const Xapian::Query& query, const Xapian::MSet& mset,
+                        SearchResult& result) const {
+    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query), stemmer_);
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
 
@@ -338,8 +373,6 @@ SearchResult Searcher::run(const SearchRequest& request) {
         hit.entities = std::move(data->entities);
         result.hits.push_back(std::move(hit));
     }
-    result.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    return result;
 }
 
 Xapian::Query Searcher::expand_query(const Xapian::Query& match,

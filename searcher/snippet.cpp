@@ -27,96 +27,113 @@ bool Highlighter::matches_term(std::string_view word, const std::string& term) c
     return false;
 }
 
-std::string Highlighter::snippet(std::string_view text, const SnippetOptions& options) const {
-    const std::vector<WordSpan> words = split_words(text);
-    std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
-    std::unordered_map<std::string, int> matched_terms;  // term → its index
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (terms_.empty() && prefixes_.empty()) break;
-        std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
-        std::string term = word_term(w, stemmer_);
-        if (!matches_term(w, term)) continue;
-        const int next_id = static_cast<int>(matched_terms.size());
-        match_id[i] = matched_terms.emplace(std::move(term), next_id).first->second;
-    }
+namespace {
 
-    const std::size_t ell = options.ellipsis.size();
-    std::size_t from = 0, to = text.size();
+// A snippet's byte range [from, to) of the text, and whether text was left out at either end.
+struct Window {
+    std::size_t from = 0, to = 0;
     bool cut_start = false, cut_end = false;
-    if (text.size() > options.max_bytes) {
-        // Find the window [words[i].begin, words[j].end) of whole words that fits.
-        std::size_t best_i = 0, best_j = 0;
-        long best_score = -1;
-        std::vector<int> counts(matched_terms.size(), 0);
-        int distinct = 0, total = 0;
-        std::size_t j = 0;  // one past the last word in the window
-        for (std::size_t i = 0; i < words.size(); ++i) {
-            // Conservative: assume the end is cut too.
-            const std::size_t reserve = words[i].begin > 0 ? 2 * ell : ell;
-            const std::size_t budget_bytes = options.max_bytes > reserve ? options.max_bytes - reserve : 0;
-            if (j < i) j = i;
-            while (j < words.size() && words[j].end - words[i].begin <= budget_bytes) {
-                if (match_id[j] >= 0 && counts[match_id[j]]++ == 0) ++distinct;
-                if (match_id[j] >= 0) ++total;
-                ++j;
-            }
-            if (j > i) {
-                // Sentence start: the previous non-space character ends a sentence.
-                std::size_t k = words[i].begin;
-                while (k > 0 && text[k - 1] == ' ') --k;
-                const bool sentence_start = k == 0 || text[k - 1] == '.' || text[k - 1] == '!' || text[k - 1] == '?';
-                // Lead: bytes before the window's first match; a short lead keeps the
-                // match near the start, where the reader looks.
-                std::size_t lead = 0;
-                for (std::size_t k2 = i; k2 < j; ++k2) {
-                    if (match_id[k2] >= 0) {
-                        lead = words[k2].begin - words[i].begin;
-                        break;
-                    }
-                }
-                long score = distinct * 1000000L + total * 10000L + (sentence_start ? 5000L : 0L) -
-                             static_cast<long>(std::min<std::size_t>(lead, 4999));
-                if (score > best_score) {
-                    best_score = score;
-                    best_i = i;
-                    best_j = j;
-                }
-            }
-            // Slide: drop word i from the window.
-            if (j > i && match_id[i] >= 0) {
-                --total;
-                if (--counts[match_id[i]] == 0) --distinct;
-            }
-        }
-        if (best_score < 0) {
-            // No whole word fits (one enormous token): cut bytes.
-            from = 0;
-            const std::size_t budget = options.max_bytes > ell ? options.max_bytes - ell : 0;
-            to = from + utf8_floor(text.substr(from), budget);
-        } else {
-            from = words[best_i].begin;
-            to = words[best_j - 1].end;
-            // Take trailing punctuation ("said.") when it fits.
-            const std::size_t reserve = from > 0 ? 2 * ell : ell;
-            std::size_t limit = from + (options.max_bytes > reserve ? options.max_bytes - reserve : 0);
-            std::size_t next_word = best_j < words.size() ? words[best_j].begin : text.size();
-            std::size_t k = to;
-            while (k < next_word && k < limit && text[k] != ' ') ++k;
-            if (k <= limit && (k == next_word || text[k] == ' ' || k == text.size())) {
-                to = utf8_floor(text, k);
-            }
-        }
-        cut_start = from > 0;
-        cut_end = to < text.size();
-    }
+};
 
+// The words [best_i, best_j) of the best window found, or best_score < 0 when no whole word fits.
+struct WordRange {
+    std::size_t best_i = 0, best_j = 0;
+    long best_score = -1;
+};
+
+// Score of the window of words [i, j) holding @p distinct distinct and @p total matches.
+long score_window(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
+                  std::size_t i, std::size_t j, int distinct, int total) {
+    // Sentence start: the previous non-space character ends a sentence.
+    std::size_t k = words[i].begin;
+    while (k > 0 && text[k - 1] == ' ') --k;
+    const bool sentence_start = k == 0 || text[k - 1] == '.' || text[k - 1] == '!' || text[k - 1] == '?';
+    // Lead: bytes before the window's first match; a short lead keeps the
+    // match near the start, where the reader looks.
+    std::size_t lead = 0;
+    for (std::size_t k2 = i; k2 < j; ++k2) {
+        if (match_id[k2] >= 0) {
+            lead = words[k2].begin - words[i].begin;
+            break;
+        }
+    }
+    return distinct * 1000000L + total * 10000L + (sentence_start ? 5000L : 0L) -
+           static_cast<long>(std::min<std::size_t>(lead, 4999));
+}
+
+// Slides a window of whole words over the text; returns the best-scoring one that fits.
+WordRange best_word_range(std::string_view text, const std::vector<WordSpan>& words,
+                          const std::vector<int>& match_id, std::size_t term_count, const SnippetOptions& options) {
+    const std::size_t ell = options.ellipsis.size();
+    WordRange best;
+    std::vector<int> counts(term_count, 0);
+    int distinct = 0, total = 0;
+    std::size_t j = 0;  // one past the last word in the window
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        // Conservative: assume the end is cut too.
+        const std::size_t reserve = words[i].begin > 0 ? 2 * ell : ell;
+        const std::size_t budget_bytes = options.max_bytes > reserve ? options.max_bytes - reserve : 0;
+        if (j < i) j = i;
+        while (j < words.size() && words[j].end - words[i].begin <= budget_bytes) {
+            if (match_id[j] >= 0 && counts[match_id[j]]++ == 0) ++distinct;
+            if (match_id[j] >= 0) ++total;
+            ++j;
+        }
+        if (j > i) {
+            const long score = score_window(text, words, match_id, i, j, distinct, total);
+            if (score > best.best_score) best = {i, j, score};
+        }
+        // Slide: drop word i from the window.
+        if (j > i && match_id[i] >= 0) {
+            --total;
+            if (--counts[match_id[i]] == 0) --distinct;
+        }
+    }
+    return best;
+}
+
+// The byte range of the window [words[i].begin, words[j].end) of whole words that fits in options.max_bytes.
+Window choose_window(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
+                     std::size_t term_count, const SnippetOptions& options) {
+    Window win;
+    win.to = text.size();
+    if (text.size() <= options.max_bytes) return win;
+    const std::size_t ell = options.ellipsis.size();
+    const WordRange best = best_word_range(text, words, match_id, term_count, options);
+    if (best.best_score < 0) {
+        // No whole word fits (one enormous token): cut bytes.
+        win.from = 0;
+        const std::size_t budget = options.max_bytes > ell ? options.max_bytes - ell : 0;
+        win.to = win.from + utf8_floor(text.substr(win.from), budget);
+    } else {
+        win.from = words[best.best_i].begin;
+        win.to = words[best.best_j - 1].end;
+        // Take trailing punctuation ("said.") when it fits.
+        const std::size_t reserve = win.from > 0 ? 2 * ell : ell;
+        std::size_t limit = win.from + (options.max_bytes > reserve ? options.max_bytes - reserve : 0);
+        std::size_t next_word = best.best_j < words.size() ? words[best.best_j].begin : text.size();
+        std::size_t k = win.to;
+        while (k < next_word && k < limit && text[k] != ' ') ++k;
+        if (k <= limit && (k == next_word || text[k] == ' ' || k == text.size())) {
+            win.to = utf8_floor(text, k);
+        }
+    }
+    win.cut_start = win.from > 0;
+    win.cut_end = win.to < text.size();
+    return win;
+}
+
+// The text of @p win with the matched words marked and ellipses where text was left out.
+std::string render(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
+                   const Window& win, const SnippetOptions& options) {
+    const std::size_t from = win.from, to = win.to;
     std::string out;
     out.reserve((to - from) + 64);
     auto append_text = [&](std::string_view s) {
         if (options.escape_html) out += html_escape(s);
         else out.append(s);
     };
-    if (cut_start) out += options.ellipsis;
+    if (win.cut_start) out += options.ellipsis;
     std::size_t pos = from;
     for (std::size_t i = 0; i < words.size(); ++i) {
         if (match_id[i] < 0 || words[i].begin < from || words[i].end > to) continue;
@@ -127,8 +144,36 @@ std::string Highlighter::snippet(std::string_view text, const SnippetOptions& op
         pos = words[i].end;
     }
     append_text(text.substr(pos, to - pos));
-    if (cut_end) out += options.ellipsis;
+    if (win.cut_end) out += options.ellipsis;
     return out;
+}
+
+}  // namespace
+
+// Per word of @p words, the index of the distinct matched term, or -1; @p term_count gets their number.
+std::vector<int> Highlighter::match_words(std::string_view text, const std::vector<WordSpan>& words,
+                                          std::size_t& term_count) const {
+    std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
+    std::unordered_map<std::string, int> matched_terms;  // term → its index
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (terms_.empty() && prefixes_.empty()) break;
+        std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
+        std::string term = word_term(w, stemmer_);
+        if (!matches_term(w, term)) continue;
+        const int next_id = static_cast<int>(matched_terms.size());
+        match_id[i] = matched_terms.emplace(std::move(term), next_id).first->second;
+    }
+    term_count = matched_terms.size();
+    return match_id;
+}
+
+// The snippet: match the words, choose the window that fits, render it with marks.
+std::string Highlighter::snippet(std::string_view text, const SnippetOptions& options) const {
+    const std::vector<WordSpan> words = split_words(text);
+    std::size_t term_count = 0;
+    const std::vector<int> match_id = match_words(text, words, term_count);
+    const Window win = choose_window(text, words, match_id, term_count, options);
+    return render(text, words, match_id, win, options);
 }
 
 }  // namespace herald

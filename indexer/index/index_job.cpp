@@ -17,6 +17,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -231,191 +232,256 @@ void install(const fs::path& built, const fs::path& dir) {
     fs::remove_all(old, ec);
 }
 
-}  // namespace
+// The state of one index job, shared by its steps.
+struct Job {
+    Job(const IndexJobOptions& job, std::ostream& out_stream, std::ostream& err_stream)
+        : t0(Clock::now()),
+          options(job),
+          out(out_stream),
+          err(err_stream),
+          progress(!job.quiet && &err_stream == &std::cerr && isatty(STDERR_FILENO), err_stream, t0),
+          threads(job.threads ? job.threads : std::max(1u, std::thread::hardware_concurrency())) {
+        options.index_dir = options.index_dir.lexically_normal();
+        if (options.index_dir.filename().empty()) options.index_dir = options.index_dir.parent_path();  // "idx/"
+        errors = [this](const ReadError& e) {
+            std::lock_guard<std::mutex> lock(err_mutex);
+            ++progress.skipped;
+            progress.clear_line();
+            err << e.file;
+            if (e.line) err << ':' << e.line;
+            err << ": " << e.message << '\n';
+        };
+    }
 
-int run_index_job(const IndexJobOptions& job, std::ostream& out, std::ostream& err) {
-    const auto t0 = Clock::now();
-    IndexJobOptions options = job;
-    options.index_dir = options.index_dir.lexically_normal();
-    if (options.index_dir.filename().empty()) options.index_dir = options.index_dir.parent_path();  // "idx/"
-    Progress progress(!options.quiet && &err == &std::cerr && isatty(STDERR_FILENO), err, t0);
-    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    const Clock::time_point t0;
+    IndexJobOptions options;
+    std::ostream& out;
+    std::ostream& err;
+    Progress progress;
+    const unsigned threads;
     std::mutex err_mutex;
-    auto errors = [&](const ReadError& e) {
-        std::lock_guard<std::mutex> lock(err_mutex);
-        ++progress.skipped;
-        progress.clear_line();
-        err << e.file;
-        if (e.line) err << ':' << e.line;
-        err << ": " << e.message << '\n';
-    };
-
-    // Usage errors first, before the index is touched; the input's size, for the progress bar.
-    if (options.inputs.empty()) {
-        err << "herald-index: no input given\n";
-        return kExitUsage;
-    }
-    for (const auto& input : options.inputs) {
-        try {
-            std::error_code ec;
-            for (const auto& [file, format] : input_files(input, options.format)) {
-                progress.total_bytes += fs::file_size(file, ec);
-            }
-        } catch (const std::invalid_argument& e) {  // missing input, unknown extension
-            err << "herald-index: " << e.what() << '\n';
-            return kExitUsage;
-        }
-    }
-
+    ErrorSink errors;
     std::unique_ptr<EntityExtractor> extractor;
     std::string analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=off";
-    if (options.entities) {
-        const fs::path model = options.ner_model.empty() ? default_ner_model() : options.ner_model;
-        try {
-            extractor = std::make_unique<EntityExtractor>(model);
-            std::error_code ec;
-            analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=" + model.filename().string() + ":" +
-                       std::to_string(fs::file_size(model, ec));
-        } catch (const std::exception& e) {
-            err << "herald-index: cannot load the entity model: " << e.what()
-                << " (give --ner-model, or --no-entities to index without extraction)\n";
-            return kExitUsage;
-        }
-    }
-
-    // The index's own lock is held for the whole run, also while a new index is built beside it.
-    std::error_code exists_ec;
-    const bool existed = fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
+    bool existed = false;      // the index folder existed, and was not empty, before the run
+    bool generations = false;  // the index folder has generations
     std::unique_ptr<IndexWriter> writer;
-    try {
-        if (!existed) create_index_folder(options.index_dir);  // a new index has generations
-        writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{}, extractor.get(), analysis);
-    } catch (const IndexLockedError& e) {
-        err << "herald-index: " << e.what() << '\n';
-        return kExitLocked;
-    } catch (const std::exception& e) {
-        err << "herald-index: " << e.what() << '\n';
-        return kExitUsage;
-    }
-    remove_stale_builds(options.index_dir);
-    const bool generations = has_generations(options.index_dir);
-    if (generations) remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
-    const bool fresh = options.rebuild || writer->document_count() == 0;
-    // On failure, a folder this run created holds nothing of value: remove it.
-    auto fail = [&](int code) {
-        if (!existed) {
-            writer.reset();
-            std::error_code ec;
-            fs::remove_all(options.index_dir, ec);
-        }
-        return code;
-    };
-
     ReadCounts totals;
     WriteCounts counts;
     Xapian::doccount final_count = 0;
-    try {
-        if (fresh && generations) {
-            // A new generation beside the live one: parallel shards merged by compaction, then
-            // the stub is switched atomically. The live index serves throughout, and stays if
-            // nothing could be read.
-            const fs::path work = options.index_dir / (kBuildPrefix + std::to_string(getpid()));
-            const fs::path generation = next_generation(options.index_dir);
-            struct Cleanup {
-                std::vector<fs::path> paths;
-                ~Cleanup() {
-                    std::error_code e;
-                    for (const auto& p : paths) fs::remove_all(p, e);
-                }
-            } cleanup{{work, generation}};
-            counts = build_sharded(options, threads, work, generation, extractor.get(), analysis, progress, totals,
-                                   errors);
-            check_fresh_input(options, totals, counts);
-            const bool old_was_empty = writer->document_count() == 0;
-            writer.reset();  // release the lock of the old generation
-            switch_generation(options.index_dir, generation);
-            cleanup.paths.pop_back();  // the new generation is live
-            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
-            // Readers move at their next reopen; the old generation goes after the grace period.
-            if (!old_was_empty && options.grace_seconds > 0) {
-                progress.clear_line();
-                std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
-            }
-            remove_retired(options.index_dir, old_was_empty ? std::chrono::seconds(0)
-                                                            : std::chrono::seconds(options.grace_seconds));
-        } else if (fresh) {
-            // An index folder of an older layout (plain glass): build beside it, then rename.
-            fs::path work = options.index_dir;
-            work += ".build-" + std::to_string(getpid());
+};
+
+// Usage errors first, before the index is touched; the input's size, for the progress bar.
+std::optional<int> validate(Job& job) {
+    if (job.options.inputs.empty()) {
+        job.err << "herald-index: no input given\n";
+        return kExitUsage;
+    }
+    for (const auto& input : job.options.inputs) {
+        try {
             std::error_code ec;
-            fs::remove_all(work, ec);
-            struct Cleanup {
-                fs::path p;
-                ~Cleanup() {
-                    std::error_code e;
-                    fs::remove_all(p, e);
-                }
-            } cleanup{work};
-            counts = build_sharded(options, threads, work, work / "merged", extractor.get(), analysis, progress, totals,
-                                   errors);
-            check_fresh_input(options, totals, counts);
-            writer.reset();  // release the lock for the swap
-            install(work / "merged", options.index_dir);
-            final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+            for (const auto& [file, format] : input_files(input, job.options.format)) {
+                job.progress.total_bytes += fs::file_size(file, ec);
+            }
+        } catch (const std::invalid_argument& e) {  // missing input, unknown extension
+            job.err << "herald-index: " << e.what() << '\n';
+            return kExitUsage;
+        }
+    }
+    return std::nullopt;
+}
+
+// Loads the entity model when entities are wanted, and names the analysis accordingly.
+std::optional<int> load_extractor(Job& job) {
+    if (!job.options.entities) return std::nullopt;
+    const fs::path model = job.options.ner_model.empty() ? default_ner_model() : job.options.ner_model;
+    try {
+        job.extractor = std::make_unique<EntityExtractor>(model);
+        std::error_code ec;
+        job.analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=" + model.filename().string() +
+                       ":" + std::to_string(fs::file_size(model, ec));
+    } catch (const std::exception& e) {
+        job.err << "herald-index: cannot load the entity model: " << e.what()
+                << " (give --ner-model, or --no-entities to index without extraction)\n";
+        return kExitUsage;
+    }
+    return std::nullopt;
+}
+
+// Creates a new index folder, takes the index's lock (the writer), removes stale builds and retired generations.
+std::optional<int> open_index(Job& job) {
+    // The index's own lock is held for the whole run, also while a new index is built beside it.
+    const IndexJobOptions& options = job.options;
+    std::error_code exists_ec;
+    job.existed = fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
+    try {
+        if (!job.existed) create_index_folder(options.index_dir);  // a new index has generations
+        job.writer =
+            std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{}, job.extractor.get(), job.analysis);
+    } catch (const IndexLockedError& e) {
+        job.err << "herald-index: " << e.what() << '\n';
+        return kExitLocked;
+    } catch (const std::exception& e) {
+        job.err << "herald-index: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    remove_stale_builds(options.index_dir);
+    job.generations = has_generations(options.index_dir);
+    if (job.generations) remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
+    return std::nullopt;
+}
+
+// On failure, a folder this run created holds nothing of value: remove it. Returns @p code.
+int fail(Job& job, int code) {
+    if (!job.existed) {
+        job.writer.reset();
+        std::error_code ec;
+        fs::remove_all(job.options.index_dir, ec);
+    }
+    return code;
+}
+
+// A new generation beside the live one: parallel shards merged by compaction, then
+// the stub is switched atomically. The live index serves throughout, and stays if
+// nothing could be read.
+void build_generation(Job& job) {
+    const IndexJobOptions& options = job.options;
+    const fs::path work = options.index_dir / (kBuildPrefix + std::to_string(getpid()));
+    const fs::path generation = next_generation(options.index_dir);
+    struct Cleanup {
+        std::vector<fs::path> paths;
+        ~Cleanup() {
+            std::error_code e;
+            for (const auto& p : paths) fs::remove_all(p, e);
+        }
+    } cleanup{{work, generation}};
+    job.counts = build_sharded(options, job.threads, work, generation, job.extractor.get(), job.analysis,
+                               job.progress, job.totals, job.errors);
+    check_fresh_input(options, job.totals, job.counts);
+    const bool old_was_empty = job.writer->document_count() == 0;
+    job.writer.reset();  // release the lock of the old generation
+    switch_generation(options.index_dir, generation);
+    cleanup.paths.pop_back();  // the new generation is live
+    job.final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+    // Readers move at their next reopen; the old generation goes after the grace period.
+    if (!old_was_empty && options.grace_seconds > 0) {
+        job.progress.clear_line();
+        std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
+    }
+    remove_retired(options.index_dir,
+                   old_was_empty ? std::chrono::seconds(0) : std::chrono::seconds(options.grace_seconds));
+}
+
+// An index folder of an older layout (plain glass): build beside it, then rename.
+void rebuild_plain(Job& job) {
+    const IndexJobOptions& options = job.options;
+    fs::path work = options.index_dir;
+    work += ".build-" + std::to_string(getpid());
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    struct Cleanup {
+        fs::path p;
+        ~Cleanup() {
+            std::error_code e;
+            fs::remove_all(p, e);
+        }
+    } cleanup{work};
+    job.counts = build_sharded(options, job.threads, work, work / "merged", job.extractor.get(), job.analysis,
+                               job.progress, job.totals, job.errors);
+    check_fresh_input(options, job.totals, job.counts);
+    job.writer.reset();  // release the lock for the swap
+    install(work / "merged", options.index_dir);
+    job.final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+}
+
+// An incremental update through the writer of the live index (with --prune, of what was not read).
+void update_in_place(Job& job) {
+    const IndexJobOptions& options = job.options;
+    IndexWriter& writer = *job.writer;
+    Progress& progress = job.progress;
+    std::unordered_set<std::string> ids;  // for --prune
+    job.totals = read_inputs(
+        options, [&](Article&& a) {
+            if (options.prune) ids.insert(a.id);
+            writer.add(a);
+            ++progress.articles;
+            progress.paragraphs += a.paragraphs.size();
+            progress.tick();
+        },
+        job.errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
+    if (options.prune) {
+        if (job.totals.skipped > 0) {
+            progress.clear_line();
+            job.err << "herald-index: not pruning: " << job.totals.skipped
+                    << " records could not be read, and their articles must not be lost\n";
+        } else if (job.totals.files > 0) {
+            writer.prune(ids);
+        }
+    }
+    writer.commit();
+    job.counts = writer.counts();
+    job.final_count = writer.document_count();
+    if (job.totals.files == 0) {
+        throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
+                                    std::string(options.format ? " of the --format given" : "") + ")");
+    }
+}
+
+// Builds a new index (@p fresh) or updates the live one; on an error, reports it and fails.
+std::optional<int> build_or_update(Job& job, bool fresh) {
+    try {
+        if (fresh && job.generations) {
+            build_generation(job);
+        } else if (fresh) {
+            rebuild_plain(job);
         } else {
-            std::unordered_set<std::string> ids;  // for --prune
-            totals = read_inputs(
-                options, [&](Article&& a) {
-                    if (options.prune) ids.insert(a.id);
-                    writer->add(a);
-                    ++progress.articles;
-                    progress.paragraphs += a.paragraphs.size();
-                    progress.tick();
-                },
-                errors, [&](std::uintmax_t bytes) { progress.done_bytes += bytes; });
-            if (options.prune) {
-                if (totals.skipped > 0) {
-                    progress.clear_line();
-                    err << "herald-index: not pruning: " << totals.skipped
-                        << " records could not be read, and their articles must not be lost\n";
-                } else if (totals.files > 0) {
-                    writer->prune(ids);
-                }
-            }
-            writer->commit();
-            counts = writer->counts();
-            final_count = writer->document_count();
-            if (totals.files == 0) {
-                throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
-                                            std::string(options.format ? " of the --format given" : "") + ")");
-            }
+            update_in_place(job);
         }
     } catch (const IndexLockedError& e) {
-        progress.clear_line();
-        err << "herald-index: " << e.what() << '\n';
-        return fail(kExitLocked);
+        job.progress.clear_line();
+        job.err << "herald-index: " << e.what() << '\n';
+        return fail(job, kExitLocked);
     } catch (const std::exception& e) {
-        progress.clear_line();
-        err << "herald-index: " << e.what() << '\n';
-        return fail(kExitUsage);
+        job.progress.clear_line();
+        job.err << "herald-index: " << e.what() << '\n';
+        return fail(job, kExitUsage);
     } catch (const Xapian::Error& e) {
-        progress.clear_line();
-        err << "herald-index: " << e.get_description() << '\n';
-        return fail(kExitUsage);
+        job.progress.clear_line();
+        job.err << "herald-index: " << e.get_description() << '\n';
+        return fail(job, kExitUsage);
     }
-    progress.tick(true);
+    return std::nullopt;
+}
 
+// The final progress line and the summary line; returns the job's exit code.
+int report(Job& job) {
+    job.progress.tick(true);
+    const WriteCounts& counts = job.counts;
+    const ReadCounts& totals = job.totals;
     char summary[320];
     std::snprintf(summary, sizeof summary,
                   "indexed %zu articles (%zu added, %zu replaced, %zu unchanged, %zu deleted), %zu paragraphs "
                   "written, %zu skipped, %zu without body; index holds %u paragraphs; %.2f s%s",
                   counts.articles_added + counts.articles_replaced + counts.articles_unchanged, counts.articles_added,
                   counts.articles_replaced, counts.articles_unchanged, counts.articles_deleted,
-                  counts.paragraphs_written, totals.skipped, totals.no_body, final_count, seconds_since(t0),
+                  counts.paragraphs_written, totals.skipped, totals.no_body, job.final_count, seconds_since(job.t0),
                   counts.articles_added + counts.articles_replaced + counts.articles_deleted == 0 ? "; nothing changed"
                                                                                                   : "");
-    out << summary << '\n';
-    return totals.skipped > 0 && !options.skip_errors ? kExitSkipped : kExitOk;
+    job.out << summary << '\n';
+    return totals.skipped > 0 && !job.options.skip_errors ? kExitSkipped : kExitOk;
+}
+
+}  // namespace
+
+// Runs one index job: validate → load the entity extractor → open → build or update → report.
+int run_index_job(const IndexJobOptions& options, std::ostream& out, std::ostream& err) {
+    Job job(options, out, err);
+    if (auto code = validate(job)) return *code;
+    if (auto code = load_extractor(job)) return *code;
+    if (auto code = open_index(job)) return *code;
+    const bool fresh = job.options.rebuild || job.writer->document_count() == 0;
+    if (auto code = build_or_update(job, fresh)) return *code;
+    return report(job);
 }
 
 }  // namespace herald

@@ -170,6 +170,9 @@ class Searcher {
 
    private:
     SearchResult run(const SearchRequest& request);
+    // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
+    void add_hits(const SearchRequest& request, const Xapian::Query& query, const Xapian::MSet& mset,
+                  SearchResult& result) const;
     // Pseudo-relevance feedback (see search()): @p match with expansion terms OR-ed in.
     Xapian::Query expand_query(const Xapian::Query& match,
                                const Xapian::Query& filter,

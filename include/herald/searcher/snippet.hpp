@@ -55,6 +55,9 @@ class Highlighter {
    private:
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
+    // Per word of @p words, the index of its distinct matched term or -1; @p term_count gets their number.
+    std::vector<int> match_words(std::string_view text, const std::vector<WordSpan>& words,
+                                 std::size_t& term_count) const;
 
     std::unordered_set<std::string> terms_;
     std::vector<std::string> prefixes_;

@@ -128,118 +128,169 @@ void dense_emission(const Encoded& e, std::size_t s, const float* w, std::vector
     }
 }
 
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point started) {
+    return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+// The capitalization classes (from unlabeled news) and the gazetteer of @p options into @p lexicon.
+void build_lexicon(const NerTrainOptions& options, Lexicon& lexicon, std::ostream* log) {
+    count_capitalization(options.unlabeled, lexicon, log);
+    build_gazetteer(options.gazetteer, lexicon);
+    if (log) *log << "gazetteer: " << lexicon.gazetteer.size() << " names\n";
+}
+
+// The perceptron's weights (features, then transitions) with the sums for averaging.
+struct Perceptron {
+    explicit Perceptron(unsigned hash_bits)
+        : trans_base((std::size_t{1} << hash_bits) * kLabels),
+          size(trans_base + kTransSize),
+          w(size, 0.0f),
+          averaged(size, 0.0f),
+          u(size, 0.0) {}
+
+    const std::size_t trans_base;
+    const std::size_t size;
+    std::vector<float> w, averaged;
+    std::vector<double> u;
+    double cc = 1.0;  // examples seen + 1 (the averaging counter)
+
+    void update(std::size_t index, float delta) {
+        w[index] += delta;
+        u[index] += cc * delta;
+    }
+
+    // Tags sentence @p s of @p tr; on a mistake, updates towards gold. Returns whether it was wrong.
+    bool learn(const Encoded& tr, std::size_t s, std::vector<float>& scores) {
+        const auto& gold = tr.labels[s];
+        const std::size_t n = gold.size();
+        if (n == 0) return false;
+        dense_emission(tr, s, w.data(), scores);
+        const std::vector<int> pred = viterbi(scores.data(), n, w.data() + trans_base);
+        if (pred == gold) return false;
+        const std::uint32_t* off = &tr.offsets[tr.sentence_offset[s]];
+        for (std::size_t i = 0; i < n; ++i) {
+            if (pred[i] != gold[i]) {
+                for (std::uint32_t k = off[i]; k < off[i + 1]; ++k) {
+                    const std::size_t row = static_cast<std::size_t>(tr.feats[k]) * kLabels;
+                    update(row + gold[i], 1.0f);
+                    update(row + pred[i], -1.0f);
+                }
+            }
+            const int gp = i == 0 ? 0 : gold[i - 1] + 1;
+            const int pp = i == 0 ? 0 : pred[i - 1] + 1;
+            if (gp != pp || gold[i] != pred[i]) {
+                update(trans_base + gp * kLabels + gold[i], 1.0f);
+                update(trans_base + pp * kLabels + pred[i], -1.0f);
+            }
+        }
+        const std::size_t end = trans_base + (kLabels + 1) * kLabels;
+        if (gold[n - 1] != pred[n - 1]) {
+            update(end + gold[n - 1], 1.0f);
+            update(end + pred[n - 1], -1.0f);
+        }
+        return true;
+    }
+
+    // The averaged weights, into averaged.
+    void average() {
+        for (std::size_t k = 0; k < size; ++k) averaged[k] = static_cast<float>(w[k] - u[k] / cc);
+    }
+};
+
+// One shuffled pass over the training sentences, then averaging; returns the sentences tagged wrong.
+std::size_t run_epoch(Perceptron& p, const Encoded& tr, std::vector<std::size_t>& order, std::mt19937_64& rng,
+                      std::vector<float>& scores) {
+    std::shuffle(order.begin(), order.end(), rng);
+    std::size_t mistakes = 0;
+    for (std::size_t s : order) {
+        if (p.learn(tr, s, scores)) ++mistakes;
+        p.cc += 1.0;
+    }
+    p.average();
+    return mistakes;
+}
+
+// Chunk scores on the dev sentences with the averaged weights.
+ChunkScores evaluate_dev(const Perceptron& p, const Encoded& dv, const std::vector<LabeledSentence>& dev,
+                         std::vector<float>& scores) {
+    ChunkScores dev_scores;
+    for (std::size_t s = 0; s < dev.size(); ++s) {
+        const std::size_t n = dv.labels[s].size();
+        if (n == 0) continue;
+        dense_emission(dv, s, p.averaged.data(), scores);
+        const auto pred = viterbi(scores.data(), n, p.averaged.data() + p.trans_base);
+        dev_scores.add(dev[s].chunks, chunks_from_labels(pred));
+    }
+    return dev_scores;
+}
+
+// The log line of one epoch.
+void log_epoch(std::ostream& log, int epoch, std::size_t mistakes, bool has_dev, const ChunkScores& dev_scores,
+               double f1, Clock::time_point started) {
+    log << "epoch " << epoch << ": " << mistakes << " sentences wrong";
+    if (has_dev) {
+        log << ", dev precision " << std::setprecision(2) << 100 * dev_scores.precision() << " recall "
+            << 100 * dev_scores.recall() << " F1 " << 100 * f1;
+    }
+    log << " (" << std::setprecision(1) << seconds_since(started) << " s)\n";
+    log.flush();
+}
+
+// All epochs, each evaluated on dev; returns the averaged weights of the best epoch (into @p best_epoch).
+std::vector<float> train_epochs(const Encoded& tr, const Encoded& dv, const std::vector<LabeledSentence>& dev,
+                                const NerTrainOptions& options, Clock::time_point started, int& best_epoch) {
+    Perceptron p(options.hash_bits);
+    std::vector<float> best;
+    double best_f1 = -1.0;
+    best_epoch = 0;
+    std::vector<std::size_t> order(tr.labels.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(options.seed);
+    std::vector<float> scores;
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        const std::size_t mistakes = run_epoch(p, tr, order, rng, scores);
+        const ChunkScores dev_scores = evaluate_dev(p, dv, dev, scores);
+        const double f1 = dev.empty() ? static_cast<double>(epoch) : dev_scores.f1();
+        if (options.log) log_epoch(*options.log, epoch, mistakes, !dev.empty(), dev_scores, f1, started);
+        if (f1 > best_f1) {
+            best_f1 = f1;
+            best_epoch = epoch;
+            best = p.averaged;
+        }
+    }
+    if (best.empty()) best = p.averaged;
+    return best;
+}
+
 }  // namespace
 
+// Trains the tagger: lexicon, encoding, perceptron epochs with dev evaluation, the best epoch kept.
 NerModel train_ner_model(const std::vector<LabeledSentence>& train,
                          const std::vector<LabeledSentence>& dev,
                          const NerTrainOptions& options) {
     if (options.hash_bits < 10 || options.hash_bits > 26) {
         throw std::invalid_argument("hash_bits must be in [10, 26]");
     }
-    using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     std::ostream* log = options.log;
     auto impl = std::make_shared<NerModel::Impl>();
     impl->hash_bits = options.hash_bits;
-    count_capitalization(options.unlabeled, impl->lexicon, log);
-    build_gazetteer(options.gazetteer, impl->lexicon);
-    if (log) *log << "gazetteer: " << impl->lexicon.gazetteer.size() << " names\n";
+    build_lexicon(options, impl->lexicon, log);
 
     const Encoded tr = encode(train, impl->lexicon, impl->hash_bits);
     const Encoded dv = encode(dev, impl->lexicon, impl->hash_bits);
     if (log) {
         *log << "features: " << tr.feats.size() << " in " << train.size() << " training sentences ("
-             << std::fixed << std::setprecision(1)
-             << std::chrono::duration<double>(Clock::now() - started).count() << " s)\n";
+             << std::fixed << std::setprecision(1) << seconds_since(started) << " s)\n";
     }
 
-    const std::size_t rows = std::size_t{1} << impl->hash_bits;
-    const std::size_t trans_base = rows * kLabels;
-    const std::size_t size = trans_base + kTransSize;
-    std::vector<float> w(size, 0.0f), averaged(size, 0.0f), best;
-    std::vector<double> u(size, 0.0);
-    double best_f1 = -1.0;
     int best_epoch = 0;
-    std::vector<std::size_t> order(train.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(options.seed);
-    std::vector<float> scores;
-    double cc = 1.0;  // examples seen + 1 (the averaging counter)
-
-    auto update = [&](std::size_t index, float delta) {
-        w[index] += delta;
-        u[index] += cc * delta;
-    };
-
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), rng);
-        std::size_t mistakes = 0;
-        for (std::size_t s : order) {
-            const auto& gold = tr.labels[s];
-            const std::size_t n = gold.size();
-            if (n > 0) {
-                dense_emission(tr, s, w.data(), scores);
-                const std::vector<int> pred = viterbi(scores.data(), n, w.data() + trans_base);
-                if (pred != gold) {
-                    ++mistakes;
-                    const std::uint32_t* off = &tr.offsets[tr.sentence_offset[s]];
-                    for (std::size_t i = 0; i < n; ++i) {
-                        if (pred[i] != gold[i]) {
-                            for (std::uint32_t k = off[i]; k < off[i + 1]; ++k) {
-                                const std::size_t row = static_cast<std::size_t>(tr.feats[k]) * kLabels;
-                                update(row + gold[i], 1.0f);
-                                update(row + pred[i], -1.0f);
-                            }
-                        }
-                        const int gp = i == 0 ? 0 : gold[i - 1] + 1;
-                        const int pp = i == 0 ? 0 : pred[i - 1] + 1;
-                        if (gp != pp || gold[i] != pred[i]) {
-                            update(trans_base + gp * kLabels + gold[i], 1.0f);
-                            update(trans_base + pp * kLabels + pred[i], -1.0f);
-                        }
-                    }
-                    const std::size_t end = trans_base + (kLabels + 1) * kLabels;
-                    if (gold[n - 1] != pred[n - 1]) {
-                        update(end + gold[n - 1], 1.0f);
-                        update(end + pred[n - 1], -1.0f);
-                    }
-                }
-            }
-            cc += 1.0;
-        }
-        for (std::size_t k = 0; k < size; ++k) averaged[k] = static_cast<float>(w[k] - u[k] / cc);
-        // Dev F1 with the averaged weights.
-        ChunkScores dev_scores;
-        for (std::size_t s = 0; s < dev.size(); ++s) {
-            const std::size_t n = dv.labels[s].size();
-            if (n == 0) continue;
-            dense_emission(dv, s, averaged.data(), scores);
-            const auto pred = viterbi(scores.data(), n, averaged.data() + trans_base);
-            dev_scores.add(dev[s].chunks, chunks_from_labels(pred));
-        }
-        const double f1 = dev.empty() ? static_cast<double>(epoch) : dev_scores.f1();
-        if (log) {
-            *log << "epoch " << epoch << ": " << mistakes << " sentences wrong";
-            if (!dev.empty()) {
-                *log << ", dev precision " << std::setprecision(2) << 100 * dev_scores.precision()
-                     << " recall " << 100 * dev_scores.recall() << " F1 " << 100 * f1;
-            }
-            *log << " (" << std::setprecision(1)
-                 << std::chrono::duration<double>(Clock::now() - started).count() << " s)\n";
-            log->flush();
-        }
-        if (f1 > best_f1) {
-            best_f1 = f1;
-            best_epoch = epoch;
-            best = averaged;
-        }
-    }
-    if (best.empty()) best = averaged;
-    impl->set_weights(best);
+    impl->set_weights(train_epochs(tr, dv, dev, options, started, best_epoch));
     if (log) {
         *log << "kept epoch " << best_epoch << "; " << impl->values.size() << " non-zero weights ("
-             << std::setprecision(1) << std::chrono::duration<double>(Clock::now() - started).count()
-             << " s)\n";
+             << std::setprecision(1) << seconds_since(started) << " s)\n";
     }
     return NerModel(std::move(impl));
 }
