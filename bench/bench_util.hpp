@@ -3,8 +3,6 @@
 // one-line JSON each driver prints. Header-only; benchmarks only, not a public API.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -40,7 +39,8 @@ struct BenchQuery {
     /// True when every clause that is not excluded is required (intersection); false when
     /// some are optional (a union, or optional words that only add to the score).
     bool all_required() const {
-        return std::all_of(clauses.begin(), clauses.end(), [](const Clause& c) { return c.required || c.excluded; });
+        return std::all_of(clauses.begin(), clauses.end(),
+                           [](const Clause& c) { return c.required || c.excluded; });
     }
 };
 
@@ -63,8 +63,8 @@ inline std::vector<std::string> split_words(const std::string& s) {
 }
 
 /// @brief Parses one AOL-set query (`+a +b`, `"a b"`, `a b`, `-a`) into clauses. A `+` before
-///        a word or phrase makes it required, a `-` excluded. Words inside one whitespace token that split
-///        into several (`e-mail`) become a phrase, as Lucene's analyzer would make them.
+///        a word or phrase makes it required, a `-` excluded. Words inside one whitespace token
+///        that split into several (`e-mail`) become a phrase, as Lucene's analyzer would make them.
 inline BenchQuery parse_lucene_query(const std::string& text) {
     BenchQuery q;
     q.text = text;
@@ -108,7 +108,8 @@ inline BenchQuery parse_title_query(const std::string& text) {
 ///        a "query" field). Queries with no word are dropped.
 /// @throws std::runtime_error when the file cannot be read, or (aol) a line is not a JSON
 ///        object with a string "query"; the message names the file and line.
-inline std::vector<BenchQuery> read_query_set(const std::filesystem::path& path, const std::string& kind) {
+inline std::vector<BenchQuery> read_query_set(const std::filesystem::path& path,
+                                              const std::string& kind) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read query set " + path.string());
     std::vector<BenchQuery> out;
@@ -122,8 +123,9 @@ inline std::vector<BenchQuery> read_query_set(const std::filesystem::path& path,
             try {
                 q = parse_lucene_query(nlohmann::json::parse(line).at("query").get<std::string>());
             } catch (const nlohmann::json::exception& e) {
-                throw std::runtime_error(path.string() + ":" + std::to_string(number) +
-                                         ": not an AOL-set line ({\"query\": \"...\"}): " + e.what());
+                throw std::runtime_error(
+                    path.string() + ":" + std::to_string(number) +
+                    ": not an AOL-set line ({\"query\": \"...\"}): " + e.what());
             }
         } else {
             q = parse_title_query(line);
@@ -155,16 +157,23 @@ inline std::uintmax_t path_bytes(const std::filesystem::path& dir) {
 /// @brief The JSON line a driver prints for one query set: latencies in milliseconds
 ///        (mean, p50, p99 over @p latencies_ms), queries run, hits returned, and queries
 ///        that returned no hit.
-inline nlohmann::json latency_report(const std::string& engine, const std::string& set,
-                                     const std::vector<double>& latencies_ms, std::size_t hits,
+inline nlohmann::json latency_report(const std::string& engine,
+                                     const std::string& set,
+                                     const std::vector<double>& latencies_ms,
+                                     std::size_t hits,
                                      std::size_t zero_hit_queries) {
-    const double mean = latencies_ms.empty() ? 0
-                                             : std::accumulate(latencies_ms.begin(), latencies_ms.end(), 0.0) /
-                                                   static_cast<double>(latencies_ms.size());
-    return {{"engine", engine},         {"set", set},
-            {"queries", latencies_ms.size()}, {"mean_ms", mean},
-            {"p50_ms", percentile(latencies_ms, 50)}, {"p99_ms", percentile(latencies_ms, 99)},
-            {"hits", hits},             {"zero_hit_queries", zero_hit_queries}};
+    const double mean = latencies_ms.empty()
+                            ? 0
+                            : std::accumulate(latencies_ms.begin(), latencies_ms.end(), 0.0) /
+                                  static_cast<double>(latencies_ms.size());
+    return {{"engine", engine},
+            {"set", set},
+            {"queries", latencies_ms.size()},
+            {"mean_ms", mean},
+            {"p50_ms", percentile(latencies_ms, 50)},
+            {"p99_ms", percentile(latencies_ms, 99)},
+            {"hits", hits},
+            {"zero_hit_queries", zero_hit_queries}};
 }
 
 /// @brief Times @p queries one at a time, @p passes times; the first pass warms the cache and
@@ -173,8 +182,10 @@ inline nlohmann::json latency_report(const std::string& engine, const std::strin
 ///        stderr, counted, and left out of the latencies). Hits, no-hit and failed queries are
 ///        those of the last pass.
 /// @return latency_report() plus "failed_queries".
-inline nlohmann::json time_query_set(const std::string& engine, const std::string& set,
-                                     const std::vector<BenchQuery>& queries, int passes,
+inline nlohmann::json time_query_set(const std::string& engine,
+                                     const std::string& set,
+                                     const std::vector<BenchQuery>& queries,
+                                     int passes,
                                      const std::function<std::size_t(const BenchQuery&)>& run) {
     std::vector<double> latencies;
     std::size_t hits = 0, zero_hit = 0, failed = 0;
@@ -188,7 +199,8 @@ inline nlohmann::json time_query_set(const std::string& engine, const std::strin
                 n = run(q);
             } catch (const std::exception& e) {
                 ok = false;
-                if (last) std::cerr << engine << ": query failed: " << q.text << ": " << e.what() << "\n";
+                if (last)
+                    std::cerr << engine << ": query failed: " << q.text << ": " << e.what() << "\n";
             }
             const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
             if (ok && (pass > 0 || passes == 1)) latencies.push_back(ms);

@@ -11,28 +11,26 @@
 // Output: one JSON line per configuration on stdout, a readable line per configuration on
 // stderr. Published anchor (Anserini, Lucene BM25 k1=0.9 b=0.4): MAP 0.3123, P@30 0.1942;
 // BM25+RM3: MAP 0.3648.
-#include "trec_eval.hpp"
-
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
-#include <herald/text/strings.hpp>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/strings.hpp>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include "trec_eval.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -78,7 +76,8 @@ std::string html_to_text(std::string_view html) {
                     char* end = nullptr;
                     const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
                     if (!digits.empty() && end != nullptr && *end == '\0') {
-                        herald::append_utf8(out, static_cast<std::uint32_t>(std::min(cp, 0x110000UL)));
+                        herald::append_utf8(out,
+                                            static_cast<std::uint32_t>(std::min(cp, 0x110000UL)));
                         decoded = true;
                     }
                 } else {
@@ -246,7 +245,8 @@ Outcome run_topics(herald::Searcher& searcher,
         for (const auto& hit : result.hits) {
             char score[64];
             std::snprintf(score, sizeof score, "%.6f", hit.score);
-            run_text << topic.id << " Q0 " << hit.article_id << ' ' << ++rank << ' ' << score << " herald\n";
+            run_text << topic.id << " Q0 " << hit.article_id << ' ' << ++rank << ' ' << score
+                     << " herald\n";
         }
     }
     outcome.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -263,7 +263,10 @@ Outcome run_topics(herald::Searcher& searcher,
     return outcome;
 }
 
-nlohmann::json to_json(const Config& c, const Outcome& o, std::size_t topics, std::size_t documents) {
+nlohmann::json to_json(const Config& c,
+                       const Outcome& o,
+                       std::size_t topics,
+                       std::size_t documents) {
     return {{"documents", documents},
             {"k1", c.k1},
             {"b", c.b},
@@ -282,11 +285,12 @@ nlohmann::json to_json(const Config& c, const Outcome& o, std::size_t topics, st
 
 void print_line(const Config& c, const Outcome& o) {
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "k1=%.2f b=%.2f op=%s feedback=%zu/%zu  MAP %.4f P@30 %.4f  |  ids fixed: MAP %.4f "
-                  "P@30 %.4f  (%.2f s)\n",
-                  c.k1, c.b, herald::to_string(c.op), c.feedback, c.feedback > 0 ? c.feedback_terms : 0,
-                  o.given.map, o.given.precision, o.fixed.map, o.fixed.precision, o.seconds);
+    std::snprintf(
+        line, sizeof line,
+        "k1=%.2f b=%.2f op=%s feedback=%zu/%zu  MAP %.4f P@30 %.4f  |  ids fixed: MAP %.4f "
+        "P@30 %.4f  (%.2f s)\n",
+        c.k1, c.b, herald::to_string(c.op), c.feedback, c.feedback > 0 ? c.feedback_terms : 0,
+        o.given.map, o.given.precision, o.fixed.map, o.fixed.precision, o.seconds);
     std::cerr << line;
 }
 
@@ -299,17 +303,20 @@ int main(int argc, char** argv) {
     std::string op = "or";
     bool sweep = false, per_topic = false;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    CLI::App app{"Ranking quality on CACM: index it, run its 64 topics (1,000 hits each), score MAP and "
-                 "P@30 as trec_eval -c does, with the qrels as given and with unpadded ids fixed."};
+    CLI::App app{
+        "Ranking quality on CACM: index it, run its 64 topics (1,000 hits each), score MAP and "
+        "P@30 as trec_eval -c does, with the qrels as given and with unpadded ids fixed."};
     app.add_option("--cacm", cacm, "folder with cacm.tar.gz, topics.cacm.txt and qrels.cacm.txt");
-    app.add_option("--index", index_dir, "index folder to build (default: a temporary folder, removed)");
+    app.add_option("--index", index_dir,
+                   "index folder to build (default: a temporary folder, removed)");
     app.add_option("--k1", config.k1, "BM25 k1 (default: Herald's default)");
     app.add_option("--b", config.b, "BM25 b (default: Herald's default)");
     app.add_option("--operator", op, "default operator of the topics: or (default) or and")
         ->check(CLI::IsMember({"and", "or"}));
     app.add_option("--feedback", config.feedback, "pseudo-relevance feedback documents (0: off)");
     app.add_option("--feedback-terms", config.feedback_terms, "expansion terms with --feedback");
-    app.add_flag("--sweep", sweep, "grid k1 0.5..1.6 step 0.1 x b 0.2..0.9 step 0.1; prints the best last");
+    app.add_flag("--sweep", sweep,
+                 "grid k1 0.5..1.6 step 0.1 x b 0.2..0.9 step 0.1; prints the best last");
     app.add_option("--run", run_path, "write the TREC run file here (last configuration)");
     app.add_option("--threads", threads, "configurations run in parallel (default: cores)");
     app.add_flag("--per-topic", per_topic, "print each topic's AP (qrels as given)");
@@ -329,7 +336,8 @@ int main(int argc, char** argv) {
         if (!fs::exists(tarball)) throw std::runtime_error("no " + tarball.string());
         const fs::path html = work / "html";
         fs::create_directories(html);
-        const std::string command = "tar -xzf '" + tarball.string() + "' -C '" + html.string() + "'";
+        const std::string command =
+            "tar -xzf '" + tarball.string() + "' -C '" + html.string() + "'";
         if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
         const auto t0 = Clock::now();
         const std::size_t documents = write_corpus(html, work / "cacm.jsonl");
@@ -342,19 +350,21 @@ int main(int argc, char** argv) {
         options.quiet = true;
         options.entities = false;  // not news: no entity facets needed
         std::ostringstream out, err;
-        if (herald::run_index_job(options, out, err) != herald::kExitOk) throw std::runtime_error(err.str());
+        if (herald::run_index_job(options, out, err) != herald::kExitOk)
+            throw std::runtime_error(err.str());
         const double index_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         std::cerr << "indexed " << documents << " CACM documents in " << index_seconds << " s\n";
 
         // 2. Topics and qrels.
         const std::vector<Topic> topics = read_topics(cacm / "topics.cacm.txt");
         std::ifstream qrels_in(cacm / "qrels.cacm.txt");
-        if (!qrels_in) throw std::runtime_error("cannot read " + (cacm / "qrels.cacm.txt").string());
+        if (!qrels_in)
+            throw std::runtime_error("cannot read " + (cacm / "qrels.cacm.txt").string());
         const Qrels given = herald::bench::read_qrels(qrels_in);
         std::size_t changed = 0;
         const Qrels fixed = fix_ids(given, &changed);
-        std::cerr << topics.size() << " topics; qrels for " << given.size() << " topics; " << changed
-                  << " qrels ids zero-padded in the fixed copy\n";
+        std::cerr << topics.size() << " topics; qrels for " << given.size() << " topics; "
+                  << changed << " qrels ids zero-padded in the fixed copy\n";
 
         // 3. Run and score.
         std::vector<Config> configs;
@@ -381,7 +391,8 @@ int main(int argc, char** argv) {
                 outcomes[i] = run_topics(own, topics, configs[i], given, fixed,
                                          i + 1 == configs.size() ? run_path : fs::path());
                 const std::lock_guard<std::mutex> lock(print_mutex);
-                std::cout << to_json(configs[i], outcomes[i], topics.size(), documents).dump() << std::endl;
+                std::cout << to_json(configs[i], outcomes[i], topics.size(), documents).dump()
+                          << std::endl;
                 print_line(configs[i], outcomes[i]);
                 if (per_topic && !sweep) {
                     for (const auto& [topic, ap] : outcomes[i].given.ap) {
@@ -391,7 +402,8 @@ int main(int argc, char** argv) {
             }
         };
         std::vector<std::thread> pool;
-        const unsigned workers = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(configs.size())));
+        const unsigned workers =
+            std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(configs.size())));
         for (unsigned t = 1; t < workers; ++t) pool.emplace_back(worker);
         worker();
         for (auto& t : pool) t.join();

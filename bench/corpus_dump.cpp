@@ -6,16 +6,15 @@
 //     an article's first paragraph, empty on the others),
 // so all engines index exactly the same text: Herald indexes the headline as words of the
 // lead paragraph only (README, "title-only matches"), and a peer given the title on every
-// row would match every paragraph of an article on a headline word. --paragraphs N stops at the first article
-// boundary at or past N paragraphs; beyond one collection, the collection is repeated under
-// new ids (`<id>-c<k>` for copy k >= 1), which is how the growth series reaches 1M paragraphs.
-#include <herald/ingest/readers.hpp>
-
+// row would match every paragraph of an article on a headline word. --paragraphs N stops at the
+// first article boundary at or past N paragraphs; beyond one collection, the collection is repeated
+// under new ids (`<id>-c<k>` for copy k >= 1), which is how the growth series reaches 1M
+// paragraphs.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <herald/ingest/readers.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -36,17 +35,21 @@ int main(int argc, char** argv) {
     fs::path articles_out, paragraphs_out;
     CLI::App app{"Write the Reuters-21578 paragraphs that bench/compare gives every engine."};
     app.add_option("--corpus", corpus, "the shared corpus folder");
-    app.add_option("--paragraphs", limit,
-                   "stop at the first article boundary at or past this many paragraphs, repeating the "
-                   "collection under new ids as needed (default: the collection once)");
+    app.add_option(
+        "--paragraphs", limit,
+        "stop at the first article boundary at or past this many paragraphs, repeating the "
+        "collection under new ids as needed (default: the collection once)");
     app.add_option("--articles", articles_out, "JSON Lines output for herald-index")->required();
     app.add_option("--tsv", paragraphs_out, "TSV output for the peers")->required();
     CLI11_PARSE(app, argc, argv);
 
     std::vector<herald::Article> articles;
     const herald::ReadCounts counts = herald::read_path(
-        corpus / "reuters21578", std::nullopt, [&](herald::Article&& a) { articles.push_back(std::move(a)); },
-        [](const herald::ReadError& e) { std::cerr << e.file << ":" << e.line << ": " << e.message << "\n"; });
+        corpus / "reuters21578", std::nullopt,
+        [&](herald::Article&& a) { articles.push_back(std::move(a)); },
+        [](const herald::ReadError& e) {
+            std::cerr << e.file << ":" << e.line << ": " << e.message << "\n";
+        });
     if (articles.empty()) {
         std::cerr << "no article read from " << (corpus / "reuters21578") << "\n";
         return 1;
@@ -65,18 +68,21 @@ int main(int argc, char** argv) {
         for (const auto& a : articles) {
             if (paragraphs >= limit) break;
             const std::string id = copy == 0 ? a.id : a.id + "-c" + std::to_string(copy);
-            nlohmann::json j = {{"id", id},           {"title", a.title},   {"published", a.published},
-                                {"source", a.source}, {"language", a.language}, {"paragraphs", a.paragraphs}};
+            nlohmann::json j = {
+                {"id", id},           {"title", a.title},       {"published", a.published},
+                {"source", a.source}, {"language", a.language}, {"paragraphs", a.paragraphs}};
             jl << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             for (std::size_t p = 0; p < a.paragraphs.size(); ++p) {
                 ++paragraphs;
-                tsv << paragraphs << '\t' << id << '\t' << (p + 1) << '\t' << (p == 0 ? tsv_field(a.title) : std::string()) << '\t'
+                tsv << paragraphs << '\t' << id << '\t' << (p + 1) << '\t'
+                    << (p == 0 ? tsv_field(a.title) : std::string()) << '\t'
                     << tsv_field(a.paragraphs[p]) << '\n';
             }
             ++written_articles;
         }
     }
-    std::cout << nlohmann::json{{"articles", written_articles}, {"paragraphs", paragraphs},
+    std::cout << nlohmann::json{{"articles", written_articles},
+                                {"paragraphs", paragraphs},
                                 {"read_errors", counts.skipped}}
                      .dump()
               << "\n";

@@ -16,13 +16,13 @@
 //   allterm "..." tf N cf N               every term of the database, in order
 //   end
 // The database UUID and revision are not printed: they differ on every build.
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <sys/stat.h>
 
 namespace {
 
@@ -33,10 +33,17 @@ std::size_t utf8_len(const std::string& s, std::size_t i) {
     std::size_t n;
     unsigned int cp;
     if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-    else return 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else
+        return 0;
     if (i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k) {
         if ((b(i + k) & 0xC0) != 0x80) return 0;
@@ -82,10 +89,10 @@ void quote(std::string& out, const std::string& s) {
 }
 
 std::string open_path(const std::string& arg) {
-    struct stat st{};
+    struct stat st {};
     if (stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         const std::string stub = arg + "/XAPIANDB";
-        struct stat st2{};
+        struct stat st2 {};
         if (stat(stub.c_str(), &st2) == 0 && S_ISREG(st2.st_mode)) return stub;  // Herald layout
     }
     return arg;
@@ -123,7 +130,8 @@ int main(int argc, char** argv) {
         for (auto p = db.postlist_begin(std::string()); p != db.postlist_end(std::string()); ++p) {
             const Xapian::docid did = *p;
             const Xapian::Document doc = db.get_document(did);
-            out += "doc " + std::to_string(did) + " length " + std::to_string(db.get_doclength(did)) + " data ";
+            out += "doc " + std::to_string(did) + " length " +
+                   std::to_string(db.get_doclength(did)) + " data ";
             quote(out, doc.get_data());
             out += '\n';
             for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
@@ -137,7 +145,8 @@ int main(int argc, char** argv) {
                 quote(out, term);
                 out += " wdf " + std::to_string(t.get_wdf()) + " pos [";
                 bool first = true;
-                for (auto q = db.positionlist_begin(did, term); q != db.positionlist_end(did, term); ++q) {
+                for (auto q = db.positionlist_begin(did, term); q != db.positionlist_end(did, term);
+                     ++q) {
                     if (!first) out += ',';
                     first = false;
                     out += std::to_string(*q);
@@ -162,7 +171,8 @@ int main(int argc, char** argv) {
         for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
             out += "allterm ";
             quote(out, *t);
-            out += " tf " + std::to_string(t.get_termfreq()) + " cf " + std::to_string(db.get_collection_freq(*t)) + "\n";
+            out += " tf " + std::to_string(t.get_termfreq()) + " cf " +
+                   std::to_string(db.get_collection_freq(*t)) + "\n";
             if (out.size() > (1u << 20)) flush();
         }
         out += "end\n";

@@ -2,31 +2,32 @@
 // tokenizing + stemming, paragraph analysis into a Xapian document, snippets, query
 // parsing and facet counting. Inputs are fixed; no randomness. Entity tagging speed is
 // herald_ner_bench.
-#include <herald/index/document.hpp>
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/query.hpp>
-#include <herald/ingest/readers.hpp>
-#include <herald/searcher/searcher.hpp>
-#include <herald/searcher/snippet.hpp>
-#include <herald/ner/tokenizer.hpp>
-
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <herald/index/document.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/ingest/readers.hpp>
+#include <herald/ner/tokenizer.hpp>
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/searcher/snippet.hpp>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace {
 
 const std::vector<herald::Article>& articles() {
     static const std::vector<herald::Article> all = [] {
         std::vector<herald::Article> out;
-        std::ifstream in(std::string(HERALD_SHARED_CORPUS_DIR) + "/reuters21578/reut2-000.sgm", std::ios::binary);
+        std::ifstream in(std::string(HERALD_SHARED_CORPUS_DIR) + "/reuters21578/reut2-000.sgm",
+                         std::ios::binary);
         if (!in) throw std::runtime_error("needs ../shared/corpus/reuters21578/reut2-000.sgm");
-        herald::read_reuters(in, "reut2-000.sgm", [&](herald::Article&& a) { out.push_back(std::move(a)); },
-                             [](const herald::ReadError&) {});
+        herald::read_reuters(
+            in, "reut2-000.sgm", [&](herald::Article&& a) { out.push_back(std::move(a)); },
+            [](const herald::ReadError&) {});
         return out;
     }();
     return all;
@@ -35,7 +36,8 @@ const std::vector<herald::Article>& articles() {
 const std::vector<std::string>& queries() {
     static const std::vector<std::string> all = [] {
         std::vector<std::string> out;
-        std::ifstream in(std::string(HERALD_SHARED_CORPUS_DIR) + "/queries/reuters-titles-1000.txt");
+        std::ifstream in(std::string(HERALD_SHARED_CORPUS_DIR) +
+                         "/queries/reuters-titles-1000.txt");
         std::string line;
         while (std::getline(in, line)) out.push_back(line);
         return out;
@@ -80,7 +82,8 @@ void BM_AnalyzeParagraphs(benchmark::State& state) {
 BENCHMARK(BM_AnalyzeParagraphs)->Unit(benchmark::kMillisecond);
 
 void BM_Snippet(benchmark::State& state) {
-    herald::Highlighter highlighter({"price", "oil", "cocoa", "bank"}, {}, herald::make_stemmer("en"));
+    herald::Highlighter highlighter({"price", "oil", "cocoa", "bank"}, {},
+                                    herald::make_stemmer("en"));
     std::size_t n = 0;
     for (auto _ : state) {
         for (const auto& a : articles()) {
@@ -114,7 +117,8 @@ BENCHMARK(BM_ParseQuery)->Unit(benchmark::kMillisecond);
 // person, place and org facets and no hits, so the time is the match set's walk and counts.
 // Items are matching paragraphs counted.
 void BM_FacetCount(benchmark::State& state) {
-    const auto dir = std::filesystem::temp_directory_path() / ("herald-microbench-" + std::to_string(getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("herald-microbench-" + std::to_string(getpid()));
     herald::IndexJobOptions options;
     options.index_dir = dir;
     options.inputs = {std::string(HERALD_SHARED_CORPUS_DIR) + "/reuters21578/reut2-000.sgm"};

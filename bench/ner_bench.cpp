@@ -1,18 +1,18 @@
 // Google Benchmark of the named-entity recognizer on CoNLL-2003 eng.testa (fixed input,
 // one thread): tagging pre-tokenized sentences, and extracting entities from raw text
 // (tokenizing, sentence splitting, tagging, trimming). Reports tokens per second.
+#include <benchmark/benchmark.h>
+
 #include <herald/ner/entities.hpp>
 #include <herald/ner/model.hpp>
 #include <herald/ner/train/corpora.hpp>
-
-#include <benchmark/benchmark.h>
-
 #include <stdexcept>
 
 namespace {
 
 const std::vector<herald::LabeledSentence>& sentences() {
-    static const auto all = herald::read_conll(std::string(HERALD_SHARED_CORPUS_DIR) + "/conll2003/eng.testa");
+    static const auto all =
+        herald::read_conll(std::string(HERALD_SHARED_CORPUS_DIR) + "/conll2003/eng.testa");
     return all;
 }
 
@@ -36,8 +36,8 @@ void BM_TagConllSentences(benchmark::State& state) {
         }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * tokens));
-    state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(state.iterations() * tokens),
-                                                    benchmark::Counter::kIsRate);
+    state.counters["tokens/s"] = benchmark::Counter(
+        static_cast<double>(state.iterations() * tokens), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TagConllSentences)->Unit(benchmark::kMillisecond);
 
@@ -58,8 +58,8 @@ void BM_ExtractConllText(benchmark::State& state) {
             benchmark::DoNotOptimize(mentions);
         }
     }
-    state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(state.iterations() * tokens),
-                                                    benchmark::Counter::kIsRate);
+    state.counters["tokens/s"] = benchmark::Counter(
+        static_cast<double>(state.iterations() * tokens), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ExtractConllText)->Unit(benchmark::kMillisecond);
 

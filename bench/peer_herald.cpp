@@ -8,15 +8,13 @@
 //   - aol: the Lucene-syntax text as given, with default operator OR: `a b` is a union,
 //     `+a +b` an intersection, `+a b` requires a and ranks b, `"a b"` a phrase.
 //   Both stem with English Snowball (all words, STEM_ALL) and rank by BM25.
-#include "bench_util.hpp"
-
+#include <CLI/CLI.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
-
-#include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <sstream>
+
+#include "bench_util.hpp"
 
 namespace fs = std::filesystem;
 using herald::bench::Clock;
@@ -28,7 +26,8 @@ int run_index(const fs::path& articles, const fs::path& dir, bool entities, unsi
     options.index_dir = dir;
     options.inputs = {articles};
     options.rebuild = true;
-    options.grace_seconds = 0;  // no reader to wait for: a rebuild over an old index removes it at once
+    options.grace_seconds =
+        0;  // no reader to wait for: a rebuild over an old index removes it at once
     options.quiet = true;
     options.threads = threads;
     options.entities = entities;
@@ -50,16 +49,20 @@ int run_index(const fs::path& articles, const fs::path& dir, bool entities, unsi
     return 0;
 }
 
-int run_queries(const fs::path& dir, const std::string& set, const fs::path& queries_file, int passes) {
+int run_queries(const fs::path& dir,
+                const std::string& set,
+                const fs::path& queries_file,
+                int passes) {
     const auto queries = herald::bench::read_query_set(queries_file, set);
     herald::Searcher searcher(dir);
-    const nlohmann::json out = herald::bench::time_query_set("herald", set, queries, passes, [&](const auto& q) {
-        herald::SearchRequest request;
-        request.query = q.text;
-        request.limit = 10;
-        if (set == "aol") request.default_operator = herald::DefaultOperator::any_word;
-        return searcher.search(request).hits.size();
-    });
+    const nlohmann::json out =
+        herald::bench::time_query_set("herald", set, queries, passes, [&](const auto& q) {
+            herald::SearchRequest request;
+            request.query = q.text;
+            request.limit = 10;
+            if (set == "aol") request.default_operator = herald::DefaultOperator::any_word;
+            return searcher.search(request).hits.size();
+        });
     std::cout << out.dump() << "\n";
     return 0;
 }
@@ -67,15 +70,19 @@ int run_queries(const fs::path& dir, const std::string& set, const fs::path& que
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Herald's driver for bench/compare: build an index, or time a query set in-process."};
+    CLI::App app{
+        "Herald's driver for bench/compare: build an index, or time a query set in-process."};
     app.require_subcommand(1);
     fs::path articles, dir, queries;
     bool no_entities = false;
     unsigned threads = 0;
     std::string set = "titles";
     int passes = 3;
-    auto* index = app.add_subcommand("index", "rebuild DIR from a JSON Lines file; print seconds and bytes");
-    index->add_option("--articles", articles, "JSON Lines articles (herald_bench_corpus --articles)")->required();
+    auto* index =
+        app.add_subcommand("index", "rebuild DIR from a JSON Lines file; print seconds and bytes");
+    index
+        ->add_option("--articles", articles, "JSON Lines articles (herald_bench_corpus --articles)")
+        ->required();
     index->add_option("--dir", dir, "index folder")->required();
     index->add_flag("--no-entities", no_entities, "skip entity extraction");
     index->add_option("--threads", threads, "indexing threads (default: cores)");

@@ -42,26 +42,24 @@
 // each of the threads drives its share with the MariaDB non-blocking API and poll(), one
 // request in flight per connection, queries taken in turn from the set; requests that end
 // within the window count, those in flight at its end finish uncounted.
-#include "bench_util.hpp"
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <errmsg.h>
+#include <fcntl.h>
 #include <mysql.h>
-
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cctype>
 #include <cstring>
-#include <fcntl.h>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include "bench_util.hpp"
 
 extern char** environ;
 
@@ -77,7 +75,9 @@ constexpr const char* kIndexName = "reuters";
 // ---------------------------------------------------------------------------------------
 // Configuration and processes
 
-fs::path config_path(const fs::path& dir) { return dir / "sphinx.conf"; }
+fs::path config_path(const fs::path& dir) {
+    return dir / "sphinx.conf";
+}
 
 /// The searchd section: SphinxQL on loopback only. workers = threads (one thread per
 /// connection; 2.2.11 has no thread pool) with room for 128 at once, and a listen backlog
@@ -163,7 +163,8 @@ int configured_port(const fs::path& dir) {
 int run(const std::vector<std::string>& argv, const fs::path& log) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -247,11 +248,12 @@ Request make_request(const BenchQuery& q) {
         for (const auto& w : c.words) words += (words.empty() ? "" : " ") + w;
     }
     Request r;
-    r.search = "SELECT id, text FROM " + std::string(kIndexName) + " WHERE MATCH('" + sql_escape(sphinx_query(q)) +
-               "') LIMIT 10 OPTION ranker=bm25, max_matches=10";
+    r.search = "SELECT id, text FROM " + std::string(kIndexName) + " WHERE MATCH('" +
+               sql_escape(sphinx_query(q)) + "') LIMIT 10 OPTION ranker=bm25, max_matches=10";
     r.snippets_prefix = "CALL SNIPPETS((";
-    r.snippets_suffix = "), '" + std::string(kIndexName) + "', '" + sql_escape(words) +
-                        "', '<mark>' AS before_match, '</mark>' AS after_match, 200 AS limit, 0 AS query_mode)";
+    r.snippets_suffix =
+        "), '" + std::string(kIndexName) + "', '" + sql_escape(words) +
+        "', '<mark>' AS before_match, '</mark>' AS after_match, 200 AS limit, 0 AS query_mode)";
     return r;
 }
 
@@ -262,7 +264,8 @@ std::size_t snippets_statement(MYSQL_RES* res, const Request& r, std::string& ou
     std::size_t hits = 0;
     while (MYSQL_ROW row = mysql_fetch_row(res)) {
         const unsigned long* len = mysql_fetch_lengths(res);
-        out += (hits++ ? ", '" : "'") + sql_escape(std::string_view(row[1] ? row[1] : "", len[1])) + "'";
+        out += (hits++ ? ", '" : "'") + sql_escape(std::string_view(row[1] ? row[1] : "", len[1])) +
+               "'";
     }
     out += r.snippets_suffix;
     return hits;
@@ -303,7 +306,8 @@ Connection connect(int port, bool nonblocking) {
     c.db = mysql_init(nullptr);
     if (!c.db) throw std::runtime_error("mysql_init failed");
     if (nonblocking) mysql_options(c.db, MYSQL_OPT_NONBLOCK, nullptr);
-    if (!mysql_real_connect(c.db, "127.0.0.1", "", "", nullptr, static_cast<unsigned>(port), nullptr, 0)) {
+    if (!mysql_real_connect(c.db, "127.0.0.1", "", "", nullptr, static_cast<unsigned>(port),
+                            nullptr, 0)) {
         throw std::runtime_error(std::string("cannot connect to searchd: ") + mysql_error(c.db));
     }
     return c;
@@ -312,7 +316,8 @@ Connection connect(int port, bool nonblocking) {
 /// @brief Runs one statement and returns its stored result (nullptr for none).
 /// @throws std::runtime_error on a server or network error.
 MYSQL_RES* execute(MYSQL* db, const std::string& sql) {
-    if (mysql_real_query(db, sql.data(), sql.size()) != 0) throw std::runtime_error(mysql_error(db));
+    if (mysql_real_query(db, sql.data(), sql.size()) != 0)
+        throw std::runtime_error(mysql_error(db));
     MYSQL_RES* res = mysql_store_result(db);
     if (!res && mysql_errno(db) != 0) throw std::runtime_error(mysql_error(db));
     return res;
@@ -362,7 +367,8 @@ int cmd_start(const fs::path& dir_arg, int port) {
     // Keep the index part of the config, put the requested port into the searchd section.
     const std::string conf = read_file(config_path(dir));
     const std::size_t searchd = conf.find("searchd\n{");
-    if (searchd == std::string::npos) throw std::runtime_error("no searchd section in " + config_path(dir).string());
+    if (searchd == std::string::npos)
+        throw std::runtime_error("no searchd section in " + config_path(dir).string());
     write_file(config_path(dir), conf.substr(0, searchd) + searchd_section(dir, port));
 
     // searchd exits 0 even when it refuses to start (already running, port taken, ...), but
@@ -404,15 +410,18 @@ int cmd_stop(const fs::path& dir_arg) {
 /// @brief Times @p queries over one connection (herald::bench::time_query_set) and prints
 ///        its JSON line; also reports on stderr how many snippets of the last pass have no mark.
 /// @return 0, or 1 when the connection was lost.
-int cmd_query(const std::string& set, const std::vector<BenchQuery>& queries, int passes, int port) {
+int cmd_query(const std::string& set,
+              const std::vector<BenchQuery>& queries,
+              int passes,
+              int port) {
     std::vector<Request> requests;
     for (const auto& q : queries) requests.push_back(make_request(q));
     Connection c = connect(port, false);
     std::vector<std::size_t> unmarked(queries.size(), 0);  // per query, of the latest pass
     bool lost = false;
     std::string snippets;
-    const nlohmann::json out =
-        herald::bench::time_query_set("sphinx", set, queries, passes, [&](const BenchQuery& q) -> std::size_t {
+    const nlohmann::json out = herald::bench::time_query_set(
+        "sphinx", set, queries, passes, [&](const BenchQuery& q) -> std::size_t {
             if (lost) throw std::runtime_error("the connection to searchd was lost");
             const auto i = static_cast<std::size_t>(&q - queries.data());
             unmarked[i] = 0;
@@ -435,8 +444,8 @@ int cmd_query(const std::string& set, const std::vector<BenchQuery>& queries, in
     }
     std::size_t total_unmarked = 0;
     for (std::size_t n : unmarked) total_unmarked += n;
-    std::cerr << "sphinx " << set << ": " << total_unmarked << " of " << out["hits"].get<std::size_t>()
-              << " snippets have no <mark>\n";
+    std::cerr << "sphinx " << set << ": " << total_unmarked << " of "
+              << out["hits"].get<std::size_t>() << " snippets have no <mark>\n";
     std::cout << out.dump() << "\n";
     return 0;
 }
@@ -475,7 +484,8 @@ void start_request(LoadConn& lc, LoadShared& shared) {
     lc.request = &shared.requests[shared.next.fetch_add(1) % shared.requests.size()];
     lc.started = Clock::now();
     lc.step = LoadConn::Step::Search;
-    lc.wait = mysql_real_query_start(&lc.ret, lc.conn.db, lc.request->search.data(), lc.request->search.size());
+    lc.wait = mysql_real_query_start(&lc.ret, lc.conn.db, lc.request->search.data(),
+                                     lc.request->search.size());
 }
 
 /// @brief Drives @p lc's request from its current step as far as it goes without blocking;
@@ -503,7 +513,8 @@ void advance(LoadConn& lc, LoadShared& shared, LoadResult& result) {
                 lc.res = nullptr;
                 if (n == 0) break;  // no hit: the request is complete
                 lc.step = LoadConn::Step::Snippets;
-                lc.wait = mysql_real_query_start(&lc.ret, db, lc.snippets.data(), lc.snippets.size());
+                lc.wait =
+                    mysql_real_query_start(&lc.ret, db, lc.snippets.data(), lc.snippets.size());
                 continue;
             }
             case LoadConn::Step::Snippets:
@@ -530,7 +541,8 @@ void advance(LoadConn& lc, LoadShared& shared, LoadResult& result) {
             // A client-side error (lost connection, ...) leaves the connection unusable.
             if (mysql_errno(db) >= CR_MIN_ERROR) lc.conn = connect(shared.port, true);
         } else if (now <= shared.deadline) {
-            result.latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - lc.started).count());
+            result.latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(now - lc.started).count());
         }
         if (now >= shared.deadline) return;  // idle from now on
         start_request(lc, shared);
@@ -560,13 +572,15 @@ void load_thread(std::vector<LoadConn>& conns, LoadShared& shared, LoadResult& r
         if (pending == 0 && Clock::now() >= shared.deadline) return;
         // No client timeouts are set, so no call waits on MYSQL_WAIT_TIMEOUT; poll's own
         // timeout only lets an idle loop notice the deadline.
-        if (poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+        if (poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR)
+            throw std::runtime_error("poll failed");
         for (std::size_t i = 0; i < conns.size(); ++i) {
             LoadConn& lc = conns[i];
             if (lc.wait == 0 || fds[i].revents == 0) continue;
-            const int ready = ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ? MYSQL_WAIT_READ : 0) |
-                              ((fds[i].revents & POLLOUT) ? MYSQL_WAIT_WRITE : 0) |
-                              ((fds[i].revents & POLLPRI) ? MYSQL_WAIT_EXCEPT : 0);
+            const int ready =
+                ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ? MYSQL_WAIT_READ : 0) |
+                ((fds[i].revents & POLLOUT) ? MYSQL_WAIT_WRITE : 0) |
+                ((fds[i].revents & POLLPRI) ? MYSQL_WAIT_EXCEPT : 0);
             switch (lc.step) {
                 case LoadConn::Step::Search:
                 case LoadConn::Step::Snippets:
@@ -582,9 +596,14 @@ void load_thread(std::vector<LoadConn>& conns, LoadShared& shared, LoadResult& r
     }
 }
 
-int cmd_load(const std::string& set, const std::vector<BenchQuery>& queries, int connections, int threads,
-             int seconds, int port) {
-    if (threads < 1 || connections < threads) throw std::runtime_error("need 1 <= threads <= connections");
+int cmd_load(const std::string& set,
+             const std::vector<BenchQuery>& queries,
+             int connections,
+             int threads,
+             int seconds,
+             int port) {
+    if (threads < 1 || connections < threads)
+        throw std::runtime_error("need 1 <= threads <= connections");
     LoadShared shared;
     for (const auto& q : queries) shared.requests.push_back(make_request(q));
     shared.port = port;
@@ -636,13 +655,15 @@ int cmd_load(const std::string& set, const std::vector<BenchQuery>& queries, int
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Sphinx 2.2 peer of bench/compare: index the paragraphs TSV, run searchd, time queries."};
+    CLI::App app{
+        "Sphinx 2.2 peer of bench/compare: index the paragraphs TSV, run searchd, time queries."};
     app.require_subcommand(1);
     fs::path tsv, dir, queries_file;
     std::string set;
     int port = 0, passes = 3, connections = 64, threads = 2, seconds = 20;
 
-    auto* index = app.add_subcommand("index", "write DIR/sphinx.conf and build the index with indexer");
+    auto* index =
+        app.add_subcommand("index", "write DIR/sphinx.conf and build the index with indexer");
     index->add_option("--tsv", tsv, "paragraphs TSV from herald_bench_corpus")->required();
     index->add_option("--dir", dir, "folder for config, index data and logs")->required();
 
@@ -654,14 +675,18 @@ int main(int argc, char** argv) {
     stop->add_option("--dir", dir, "folder given to index")->required();
 
     auto* query = app.add_subcommand("query", "time a query set, one connection, sequential");
-    auto* load = app.add_subcommand("load", "throughput with many connections driven by few threads");
+    auto* load =
+        app.add_subcommand("load", "throughput with many connections driven by few threads");
     for (auto* sub : {query, load}) {
-        sub->add_option("--set", set, "query set kind")->required()->check(CLI::IsMember({"titles", "aol"}));
+        sub->add_option("--set", set, "query set kind")
+            ->required()
+            ->check(CLI::IsMember({"titles", "aol"}));
         sub->add_option("--queries", queries_file, "query set file")->required();
         sub->add_option("--dir", dir, "folder given to index (for the port)");
         sub->add_option("--port", port, "SphinxQL port (default: DIR's, else 19306)");
     }
-    query->add_option("--passes", passes, "passes over the set; the first warms and is not reported")
+    query
+        ->add_option("--passes", passes, "passes over the set; the first warms and is not reported")
         ->check(CLI::Range(1, 100));
     load->add_option("--connections", connections, "connections kept open");
     load->add_option("--threads", threads, "client threads driving them");
@@ -669,7 +694,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     try {
-        if (port == 0) port = (!dir.empty() && fs::exists(config_path(dir))) ? configured_port(dir) : kDefaultPort;
+        if (port == 0)
+            port = (!dir.empty() && fs::exists(config_path(dir))) ? configured_port(dir)
+                                                                  : kDefaultPort;
         if (index->parsed()) return cmd_index(tsv, dir);
         if (start->parsed()) return cmd_start(dir, port);
         if (stop->parsed()) return cmd_stop(dir);

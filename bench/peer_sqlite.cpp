@@ -27,18 +27,18 @@
 //   - excluded clauses (AOL `-word`): (...) NOT "x1" NOT "x2".
 // Timing per query (steady_clock): bind, step through the 10 rows, copy their fields and
 // snippets. The first pass warms the cache and is not reported.
-#include "bench_util.hpp"
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "bench_util.hpp"
 
 namespace fs = std::filesystem;
 namespace hb = herald::bench;
@@ -221,15 +221,17 @@ int run_query(const fs::path& dir,
         "FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10");
 
     std::vector<Hit> page;
-    const nlohmann::json out = hb::time_query_set(kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
-        page.clear();
-        select.reset();
-        select.bind(1, fts5_match(q));
-        while (select.step()) {
-            page.push_back({select.int64(0), select.text(1), select.int64(2), select.text(3), select.text(4)});
-        }
-        return page.size();
-    });
+    const nlohmann::json out =
+        hb::time_query_set(kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
+            page.clear();
+            select.reset();
+            select.bind(1, fts5_match(q));
+            while (select.step()) {
+                page.push_back({select.int64(0), select.text(1), select.int64(2), select.text(3),
+                                select.text(4)});
+            }
+            return page.size();
+        });
     std::cout << out.dump() << "\n";
     return 0;
 }

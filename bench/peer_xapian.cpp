@@ -31,17 +31,13 @@
 // parent folder. Timed from spawn to exit, output read; --limit keeps the first N queries.
 // Omega's query differs from the bare one in one way: it drops English stopwords (e.g. "of" in
 // `+university +of +washington`) unless the query is nothing but stopwords.
-#include "bench_util.hpp"
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <xapian.h>
-
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -51,9 +47,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "bench_util.hpp"
 
 extern char** environ;
 
@@ -250,15 +249,16 @@ int run_query(const fs::path& dir,
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
 
     std::vector<Hit> page;
-    const nlohmann::json out = hb::time_query_set(kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
-        page.clear();
-        try {
-            search(db, parser, stemmer, q, page);
-        } catch (const Xapian::Error& e) {
-            throw std::runtime_error(e.get_description());
-        }
-        return page.size();
-    });
+    const nlohmann::json out =
+        hb::time_query_set(kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
+            page.clear();
+            try {
+                search(db, parser, stemmer, q, page);
+            } catch (const Xapian::Error& e) {
+                throw std::runtime_error(e.get_description());
+            }
+            return page.size();
+        });
     std::cout << out.dump() << "\n";
     return 0;
 }
@@ -338,9 +338,10 @@ int run_omega(const fs::path& dir,
         if (!conf) throw std::runtime_error("cannot write " + config.string());
     }
 
-    const nlohmann::json out = hb::time_query_set(kOmegaEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
-        return omega_search(omega, config.string(), db.filename().string(), q);
-    });
+    const nlohmann::json out =
+        hb::time_query_set(kOmegaEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
+            return omega_search(omega, config.string(), db.filename().string(), q);
+        });
     fs::remove(config);
     std::cout << out.dump() << "\n";
     return 0;

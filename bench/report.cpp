@@ -3,12 +3,11 @@
 // for the corpus point: "10k", "reuters", "1m"). Every figure in the report comes from
 // those lines; nothing here is typed in.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using nlohmann::json;
@@ -24,7 +23,8 @@ std::string fmt(double v, int decimals) {
 // Thousands separators for counts: 107315 -> "107,315".
 std::string count(double v) {
     std::string s = fmt(v, 0);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0 && s[static_cast<std::size_t>(i) - 1] != '-'; i -= 3) {
+    for (int i = static_cast<int>(s.size()) - 3; i > 0 && s[static_cast<std::size_t>(i) - 1] != '-';
+         i -= 3) {
         s.insert(static_cast<std::size_t>(i), ",");
     }
     return s;
@@ -41,11 +41,13 @@ std::string ratio(const json* herald, const json* peer, const char* field) {
 struct Results {
     std::vector<json> lines;
 
-    const json* find(const std::string& kind, const std::string& size, const std::string& driver,
+    const json* find(const std::string& kind,
+                     const std::string& size,
+                     const std::string& driver,
                      const std::string& set = "") const {
         for (const auto& l : lines) {
-            if (l.value("kind", "") == kind && l.value("size", "") == size && l.value("driver", "") == driver &&
-                (set.empty() || l.value("set", "") == set)) {
+            if (l.value("kind", "") == kind && l.value("size", "") == size &&
+                l.value("driver", "") == driver && (set.empty() || l.value("set", "") == set)) {
                 return &l;
             }
         }
@@ -73,9 +75,15 @@ const std::vector<Engine> kEngines = {
     {"omega-cgi", "Omega CGI, one process a query (first 300 queries)"},
 };
 
-std::string ms(const json* q, const char* field) { return q ? fmt((*q)[field].get<double>(), 3) : "—"; }
-std::string seconds(const json* i) { return i ? fmt((*i)["index_seconds"].get<double>(), 1) : "—"; }
-std::string megabytes(const json* i) { return i ? fmt((*i)["index_bytes"].get<double>() / 1e6, 1) : "—"; }
+std::string ms(const json* q, const char* field) {
+    return q ? fmt((*q)[field].get<double>(), 3) : "—";
+}
+std::string seconds(const json* i) {
+    return i ? fmt((*i)["index_seconds"].get<double>(), 1) : "—";
+}
+std::string megabytes(const json* i) {
+    return i ? fmt((*i)["index_bytes"].get<double>() / 1e6, 1) : "—";
+}
 
 void main_table(std::ostream& out, const Results& r) {
     const json* corpus = r.find("corpus", "reuters", "");
@@ -84,41 +92,51 @@ void main_table(std::ostream& out, const Results& r) {
         out << ": " << count((*corpus)["paragraphs"].get<double>()) << " paragraphs of "
             << count((*corpus)["articles"].get<double>()) << " articles";
     }
-    out << "\n\nIndex: a full build from the same paragraphs (Herald reads them as JSON Lines articles, the peers "
-           "as TSV rows). Queries: top 10 by relevance with a highlighted snippet per hit, one at a time, "
-           "latency in milliseconds over the reported passes (the first pass warms the cache). Requests/s: "
+    out << "\n\nIndex: a full build from the same paragraphs (Herald reads them as JSON Lines "
+           "articles, the peers "
+           "as TSV rows). Queries: top 10 by relevance with a highlighted snippet per hit, one at "
+           "a time, "
+           "latency in milliseconds over the reported passes (the first pass warms the cache). "
+           "Requests/s: "
            "64 connections driven by 2 threads for the titles set (wrk for Herald's HTTP server, "
            "`herald_peer_sphinx load` for searchd).\n\n";
-    out << "| engine | index s | index MB | titles mean | titles p50 | titles p99 | AOL mean | AOL p50 | AOL p99 | "
-           "requests/s, 64 conns (Herald: over HTTP) |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    out << "| engine | index s | index MB | titles mean | titles p50 | titles p99 | AOL mean | AOL "
+           "p50 | AOL p99 | "
+           "requests/s, 64 conns (Herald: over HTTP) "
+           "|\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& e : kEngines) {
         const json* idx = r.find("index", "reuters", e.driver);
         const json* t = r.find("query", "reuters", e.driver, "titles");
         const json* a = r.find("query", "reuters", e.driver, "aol");
-        const json* load = r.find("load", "reuters", e.driver == "herald" ? "herald-http" : e.driver, "titles");
-        out << "| " << e.label << " | " << seconds(idx) << " | " << megabytes(idx) << " | " << ms(t, "mean_ms")
-            << " | " << ms(t, "p50_ms") << " | " << ms(t, "p99_ms") << " | " << ms(a, "mean_ms") << " | "
-            << ms(a, "p50_ms") << " | " << ms(a, "p99_ms") << " | "
+        const json* load =
+            r.find("load", "reuters", e.driver == "herald" ? "herald-http" : e.driver, "titles");
+        out << "| " << e.label << " | " << seconds(idx) << " | " << megabytes(idx) << " | "
+            << ms(t, "mean_ms") << " | " << ms(t, "p50_ms") << " | " << ms(t, "p99_ms") << " | "
+            << ms(a, "mean_ms") << " | " << ms(a, "p50_ms") << " | " << ms(a, "p99_ms") << " | "
             << (load ? count((*load)["requests_per_s"].get<double>()) : "—") << " |\n";
     }
     if (const json* idx = r.find("index", "reuters", "herald-noent")) {
-        out << "| Herald without entity extraction (`--no-entities`) | " << seconds(idx) << " | " << megabytes(idx)
-            << " | | | | | | | |\n";
+        out << "| Herald without entity extraction (`--no-entities`) | " << seconds(idx) << " | "
+            << megabytes(idx) << " | | | | | | | |\n";
     }
     for (const char* set : {"titles", "aol"}) {
         if (const json* l = r.find("load", "reuters", "herald-http", set)) {
             out << "\nHerald over HTTP (" << set << (std::string(set) == "aol" ? ", `op=or`" : "")
                 << "): " << count((*l)["requests_per_s"].get<double>()) << " requests/s, p50 "
-                << fmt((*l)["p50_ms"].get<double>(), 2) << " ms, p99 " << fmt((*l)["p99_ms"].get<double>(), 2)
-                << " ms under load, " << (*l)["non2xx"].get<long>() << " non-2xx.";
+                << fmt((*l)["p50_ms"].get<double>(), 2) << " ms, p99 "
+                << fmt((*l)["p99_ms"].get<double>(), 2) << " ms under load, "
+                << (*l)["non2xx"].get<long>() << " non-2xx.";
         }
     }
     if (const json* l = r.find("load", "reuters", "sphinx", "titles")) {
-        out << "\nSphinx under the same load: p50 " << fmt((*l)["p50_ms"].get<double>(), 2) << " ms, p99 "
-            << fmt((*l)["p99_ms"].get<double>(), 2) << " ms, " << (*l).value("errors", 0L) << " errors.";
+        out << "\nSphinx under the same load: p50 " << fmt((*l)["p50_ms"].get<double>(), 2)
+            << " ms, p99 " << fmt((*l)["p99_ms"].get<double>(), 2) << " ms, "
+            << (*l).value("errors", 0L) << " errors.";
     }
-    out << "\n\n### Herald ÷ peer\n\nTimes and sizes: below 1× Herald takes less. Requests/s: above 1× Herald "
-           "serves more.\n\n| peer | index s | index MB | titles p50 | titles p99 | AOL p50 | AOL p99 | "
+    out << "\n\n### Herald ÷ peer\n\nTimes and sizes: below 1× Herald takes less. Requests/s: "
+           "above 1× Herald "
+           "serves more.\n\n| peer | index s | index MB | titles p50 | titles p99 | AOL p50 | AOL "
+           "p99 | "
            "requests/s |\n|---|---|---|---|---|---|---|---|\n";
     const json* hi = r.find("index", "reuters", "herald");
     const json* ht = r.find("query", "reuters", "herald", "titles");
@@ -130,28 +148,35 @@ void main_table(std::ostream& out, const Results& r) {
         const json* pt = r.find("query", "reuters", e.driver, "titles");
         const json* pa = r.find("query", "reuters", e.driver, "aol");
         const json* pl = r.find("load", "reuters", e.driver, "titles");
-        out << "| " << e.label << " | " << ratio(hi, pi, "index_seconds") << " | " << ratio(hi, pi, "index_bytes")
-            << " | " << ratio(ht, pt, "p50_ms") << " | " << ratio(ht, pt, "p99_ms") << " | "
-            << ratio(ha, pa, "p50_ms") << " | " << ratio(ha, pa, "p99_ms") << " | "
-            << ratio(hl, pl, "requests_per_s") << " |\n";
+        out << "| " << e.label << " | " << ratio(hi, pi, "index_seconds") << " | "
+            << ratio(hi, pi, "index_bytes") << " | " << ratio(ht, pt, "p50_ms") << " | "
+            << ratio(ht, pt, "p99_ms") << " | " << ratio(ha, pa, "p50_ms") << " | "
+            << ratio(ha, pa, "p99_ms") << " | " << ratio(hl, pl, "requests_per_s") << " |\n";
     }
-    out << "\n### Hits returned (like with like)\n\nSum of hits over the last pass (at most 10 per query) and "
-           "queries with no hit.\n\n| engine | titles hits | titles no-hit queries | AOL hits | AOL no-hit "
+    out << "\n### Hits returned (like with like)\n\nSum of hits over the last pass (at most 10 per "
+           "query) and "
+           "queries with no hit.\n\n| engine | titles hits | titles no-hit queries | AOL hits | "
+           "AOL no-hit "
            "queries |\n|---|---|---|---|---|\n";
     for (const auto& e : kEngines) {
         const json* t = r.find("query", "reuters", e.driver, "titles");
         const json* a = r.find("query", "reuters", e.driver, "aol");
-        auto c = [](const json* q, const char* f) { return q ? count((*q)[f].get<double>()) : std::string("—"); };
-        out << "| " << e.label << " | " << c(t, "hits") << " | " << c(t, "zero_hit_queries") << " | "
-            << c(a, "hits") << " | " << c(a, "zero_hit_queries") << " |\n";
+        auto c = [](const json* q, const char* f) {
+            return q ? count((*q)[f].get<double>()) : std::string("—");
+        };
+        out << "| " << e.label << " | " << c(t, "hits") << " | " << c(t, "zero_hit_queries")
+            << " | " << c(a, "hits") << " | " << c(a, "zero_hit_queries") << " |\n";
     }
 }
 
 void growth_table(std::ostream& out, const Results& r) {
-    out << "\n## Growth\n\nThe collection cut at about 10k paragraphs (whole articles), and whole; where a "
-           "1M row is present, the collection repeated under new article ids. Engines missing at a size were "
+    out << "\n## Growth\n\nThe collection cut at about 10k paragraphs (whole articles), and whole; "
+           "where a "
+           "1M row is present, the collection repeated under new article ids. Engines missing at a "
+           "size were "
            "not run there (see bench/README.md). Latencies in milliseconds.\n\n"
-           "| paragraphs | engine | index s | index MB | titles p50 | titles p99 | AOL p50 | AOL p99 |\n"
+           "| paragraphs | engine | index s | index MB | titles p50 | titles p99 | AOL p50 | AOL "
+           "p99 |\n"
            "|---|---|---|---|---|---|---|---|\n";
     for (const char* size : {"10k", "reuters", "1m"}) {
         const json* corpus = r.find("corpus", size, "");
@@ -161,9 +186,10 @@ void growth_table(std::ostream& out, const Results& r) {
             const json* t = r.find("query", size, e.driver, "titles");
             const json* a = r.find("query", size, e.driver, "aol");
             if (!idx && !t) continue;
-            out << "| " << count((*corpus)["paragraphs"].get<double>()) << " | " << e.label << " | " << seconds(idx)
-                << " | " << megabytes(idx) << " | " << ms(t, "p50_ms") << " | " << ms(t, "p99_ms") << " | "
-                << ms(a, "p50_ms") << " | " << ms(a, "p99_ms") << " |\n";
+            out << "| " << count((*corpus)["paragraphs"].get<double>()) << " | " << e.label << " | "
+                << seconds(idx) << " | " << megabytes(idx) << " | " << ms(t, "p50_ms") << " | "
+                << ms(t, "p99_ms") << " | " << ms(a, "p50_ms") << " | " << ms(a, "p99_ms")
+                << " |\n";
         }
     }
 }
@@ -172,21 +198,24 @@ void cacm_table(std::ostream& out, const Results& r) {
     const auto lines = r.all("cacm");
     if (lines.empty()) return;
     const json& first = *lines.front();
-    out << "\n## Ranking quality: CACM\n\n" << count(first.value("documents", 0.0)) << " documents, "
-        << first.value("topics_run", 0) << " topics (" << first.value("qrels_topics", 0)
+    out << "\n## Ranking quality: CACM\n\n"
+        << count(first.value("documents", 0.0)) << " documents, " << first.value("topics_run", 0)
+        << " topics (" << first.value("qrels_topics", 0)
         << " with judgments), 1,000 hits per topic, "
            "Herald's operator OR. MAP and P@30 computed as `trec_eval -c -m map -m P.30` does "
            "(`herald_bench_cacm`), with the qrels file as given and with its 55 unpadded ids "
            "(`CACM-115`) padded (`CACM-0115`).\n\n"
-           "| configuration | MAP | P@30 | MAP, ids fixed | P@30, ids fixed |\n|---|---|---|---|---|\n";
+           "| configuration | MAP | P@30 | MAP, ids fixed | P@30, ids fixed "
+           "|\n|---|---|---|---|---|\n";
     for (const json* l : lines) {
         std::string label = l->value("label", std::string("?"));
         if (l->value("best_of_sweep", false)) {
-            label += ": k1=" + fmt((*l)["k1"].get<double>(), 1) + ", b=" + fmt((*l)["b"].get<double>(), 1);
+            label += ": k1=" + fmt((*l)["k1"].get<double>(), 1) +
+                     ", b=" + fmt((*l)["b"].get<double>(), 1);
         }
         out << "| " << label << " | " << fmt((*l)["map"].get<double>(), 4) << " | "
-            << fmt((*l)["p30"].get<double>(), 4) << " | " << fmt((*l)["map_fixed"].get<double>(), 4) << " | "
-            << fmt((*l)["p30_fixed"].get<double>(), 4) << " |\n";
+            << fmt((*l)["p30"].get<double>(), 4) << " | " << fmt((*l)["map_fixed"].get<double>(), 4)
+            << " | " << fmt((*l)["p30_fixed"].get<double>(), 4) << " |\n";
     }
     out << "| Anserini BM25 (k1=0.9, b=0.4), published | 0.3123 | 0.1942 | | |\n"
            "| Anserini BM25+RM3, published | 0.3648 | | | |\n";
@@ -199,10 +228,12 @@ void micro_table(std::ostream& out, const Results& r) {
            "| benchmark | time per iteration | items/s | MB/s |\n|---|---|---|---|\n";
     for (const json* l : lines) {
         auto rate = [&](const char* f, double scale) {
-            return l->contains(f) && !(*l)[f].is_null() ? fmt((*l)[f].get<double>() / scale, 2) : std::string("—");
+            return l->contains(f) && !(*l)[f].is_null() ? fmt((*l)[f].get<double>() / scale, 2)
+                                                        : std::string("—");
         };
         const bool items = l->contains("items_per_second") && !(*l)["items_per_second"].is_null();
-        out << "| " << (*l)["name"].get<std::string>() << " | " << fmt((*l)["real_time"].get<double>(), 3) << " "
+        out << "| " << (*l)["name"].get<std::string>() << " | "
+            << fmt((*l)["real_time"].get<double>(), 3) << " "
             << (*l)["time_unit"].get<std::string>() << " | "
             << (items ? count((*l)["items_per_second"].get<double>()) : std::string("—")) << " | "
             << rate("bytes_per_second", 1e6) << " |\n";
@@ -236,10 +267,12 @@ int main(int argc, char** argv) {
         if (!line.empty()) r.lines.push_back(json::parse(line));
     }
     std::ostringstream out;
-    out << "# Benchmark results\n\nGenerated by `" << command << "` (" << commit << ") on " << date << ", in "
-        << seconds_taken / 60 << " min " << seconds_taken % 60 << " s.\n\nMachine: " << machine
-        << ".\nPeers: " << versions << ".\n\nRaw measurements: `" << std::filesystem::path(results_path).filename().string()
-        << "` beside this file. What each engine's query means, and the commands, are in `bench/README.md`.\n\n";
+    out << "# Benchmark results\n\nGenerated by `" << command << "` (" << commit << ") on " << date
+        << ", in " << seconds_taken / 60 << " min " << seconds_taken % 60
+        << " s.\n\nMachine: " << machine << ".\nPeers: " << versions << ".\n\nRaw measurements: `"
+        << std::filesystem::path(results_path).filename().string()
+        << "` beside this file. What each engine's query means, and the commands, are in "
+           "`bench/README.md`.\n\n";
     main_table(out, r);
     growth_table(out, r);
     cacm_table(out, r);

@@ -2,22 +2,21 @@
 // snippets) in-process, printing index time and query latency percentiles.
 // Usage: herald_bench_reuters [--corpus ../shared/corpus] [--index DIR] [--threads N] [--passes N]
 //                             [--no-entities]
-#include "bench_util.hpp"
-
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 #include <iostream>
 #include <numeric>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
+
+#include "bench_util.hpp"
 
 namespace fs = std::filesystem;
 using herald::bench::Clock;
@@ -31,9 +30,11 @@ int main(int argc, char** argv) {
     bool no_entities = false;
     CLI::App app{"Index Reuters-21578, then time the 1,000 title queries (top 10 with snippets)."};
     app.add_option("--corpus", corpus, "the shared corpus folder");
-    app.add_option("--index", index_dir, "index folder to (re)build (default: a temporary folder, removed)");
+    app.add_option("--index", index_dir,
+                   "index folder to (re)build (default: a temporary folder, removed)");
     app.add_option("--threads", threads, "indexing threads (default: cores)");
-    app.add_option("--passes", passes, "query passes; the first warms the cache, the others are reported");
+    app.add_option("--passes", passes,
+                   "query passes; the first warms the cache, the others are reported");
     app.add_flag("--no-entities", no_entities, "index without entity extraction");
     CLI11_PARSE(app, argc, argv);
 
@@ -86,14 +87,21 @@ int main(int argc, char** argv) {
             if (pass > 0 || passes == 1) latencies.push_back(ms);
         }
     }
-    const double mean = latencies.empty() ? 0 : std::accumulate(latencies.begin(), latencies.end(), 0.0) / latencies.size();
+    const double mean =
+        latencies.empty()
+            ? 0
+            : std::accumulate(latencies.begin(), latencies.end(), 0.0) / latencies.size();
 
     std::printf("corpus:            %s\n", (corpus / "reuters21578").c_str());
     std::printf("index:             %s", out.str().c_str());
-    std::printf("index wall time:   %.2f s (threads %u)\n", index_s, threads ? threads : std::thread::hardware_concurrency());
-    std::printf("index size:        %.1f MB\n", static_cast<double>(herald::bench::path_bytes(index_dir)) / 1e6);
-    std::printf("queries:           %zu x %d passes (first pass warms, not reported), top 10 with snippets\n",
-                queries.size(), passes);
+    std::printf("index wall time:   %.2f s (threads %u)\n", index_s,
+                threads ? threads : std::thread::hardware_concurrency());
+    std::printf("index size:        %.1f MB\n",
+                static_cast<double>(herald::bench::path_bytes(index_dir)) / 1e6);
+    std::printf(
+        "queries:           %zu x %d passes (first pass warms, not reported), top 10 with "
+        "snippets\n",
+        queries.size(), passes);
     std::printf("hits (last pass):  %zu, failed queries: %zu\n", hits, failed);
     std::printf("latency ms:        mean %.3f  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n", mean,
                 percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),

@@ -44,8 +44,9 @@ using Run = std::map<std::string, std::vector<RunEntry>>;
 
 /// Per-topic and mean figures of one evaluation.
 struct Evaluation {
-    double map = 0;   ///< mean average precision over every qrels topic
-    double precision = 0;  ///< mean precision at the cutoff (P_30 by default) over every qrels topic
+    double map = 0;  ///< mean average precision over every qrels topic
+    double precision =
+        0;  ///< mean precision at the cutoff (P_30 by default) over every qrels topic
     std::size_t topics = 0;            ///< qrels topics averaged over
     std::size_t topics_retrieved = 0;  ///< qrels topics the run answered with at least one document
     std::map<std::string, double> ap;  ///< average precision of each qrels topic
@@ -64,7 +65,8 @@ inline Qrels read_qrels(std::istream& in) {
         int relevance = 0;
         if (!(fields >> topic)) continue;  // blank line
         if (!(fields >> iteration >> docno >> relevance)) {
-            throw std::runtime_error("qrels line " + std::to_string(number) + ": expected 4 fields");
+            throw std::runtime_error("qrels line " + std::to_string(number) +
+                                     ": expected 4 fields");
         }
         auto [it, fresh] = qrels[topic].try_emplace(docno, relevance);
         if (!fresh) it->second = std::max(it->second, relevance);
@@ -90,7 +92,8 @@ inline Run read_run(std::istream& in) {
         try {
             run[topic].push_back({docno, std::stod(score)});
         } catch (const std::exception&) {
-            throw std::runtime_error("run line " + std::to_string(number) + ": bad score \"" + score + "\"");
+            throw std::runtime_error("run line " + std::to_string(number) + ": bad score \"" +
+                                     score + "\"");
         }
     }
     return run;

@@ -1,9 +1,7 @@
 // herald-index: reads articles and writes them into a Herald index.
 // Exit codes: 0 done; 1 done but records were skipped; 2 usage or I/O error; 3 index locked.
-#include <herald/index/index_job.hpp>
-
 #include <CLI/CLI.hpp>
-
+#include <herald/index/index_job.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -15,7 +13,8 @@ int main(int argc, char** argv) {
         "Exit codes: 0 done; 1 done but records were skipped (0 with --skip-errors);\n"
         "2 usage or I/O error; 3 the index is locked by another writer."};
     app.add_option("--index", options.index_dir, "index folder (created when missing)")->required();
-    app.add_option("--format", format, "input format: jsonl, text or reuters (default: by file extension)")
+    app.add_option("--format", format,
+                   "input format: jsonl, text or reuters (default: by file extension)")
         ->check(CLI::IsMember({"jsonl", "text", "reuters"}));
     auto* rebuild = app.add_flag("--rebuild", options.rebuild, "start from an empty index");
     app.add_flag("--incremental", "add and replace articles in the existing index (the default)")
@@ -24,14 +23,20 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 256));
     app.add_flag("--prune", options.prune,
                  "the input is a full snapshot: delete indexed articles that are not in it");
-    app.add_option("--grace", options.grace_seconds,
-                   "seconds the old index stays after a rebuild switches to the new one (default 10)");
-    app.add_flag("--skip-errors", options.skip_errors, "exit 0 even when malformed records were skipped");
+    app.add_option(
+        "--grace", options.grace_seconds,
+        "seconds the old index stays after a rebuild switches to the new one (default 10)");
+    app.add_flag("--skip-errors", options.skip_errors,
+                 "exit 0 even when malformed records were skipped");
     app.add_flag("-q,--quiet", options.quiet, "no progress, only errors and the summary line");
     bool no_entities = false;
-    app.add_flag("--no-entities", no_entities, "do not extract entities (given JSONL entities are still indexed)");
-    app.add_option("--ner-model", options.ner_model, "entity model file (default: the shipped corpus/models/ner-en.bin)");
-    app.add_option("INPUT", options.inputs, "files or folders to index")->required()->check(CLI::ExistingPath);
+    app.add_flag("--no-entities", no_entities,
+                 "do not extract entities (given JSONL entities are still indexed)");
+    app.add_option("--ner-model", options.ner_model,
+                   "entity model file (default: the shipped corpus/models/ner-en.bin)");
+    app.add_option("INPUT", options.inputs, "files or folders to index")
+        ->required()
+        ->check(CLI::ExistingPath);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

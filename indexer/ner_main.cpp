@@ -3,11 +3,9 @@
 //   herald-ner [--model M] --conll FILE     CoNLL columns + one predicted IOB1 column
 //   herald-ner [--model M] --text           plain text on stdin → JSON entities on stdout
 // Exit codes: 0 done; 1 error (message on stderr); 2 usage error.
+#include <CLI/CLI.hpp>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/train/commands.hpp>
-
-#include <CLI/CLI.hpp>
-
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -15,13 +13,16 @@ int main(int argc, char** argv) {
     std::filesystem::path model = herald::default_ner_model();
     std::filesystem::path conll;
     bool text = false;
-    CLI::App app{"herald-ner: named-entity recognizer for news (person, place, organization, misc)"};
+    CLI::App app{
+        "herald-ner: named-entity recognizer for news (person, place, organization, misc)"};
     app.add_option("--model", model, "model file (default: the shipped corpus/models/ner-en.bin)");
     app.add_option("--conll", conll, "tag a CoNLL-2003 file; prints it with one more column")
         ->check(CLI::ExistingFile);
     app.add_flag("--text", text, "tag plain text from stdin; prints JSON entities (byte offsets)");
     auto* cmd = app.add_subcommand("train", "train a model on CoNLL-2003 files");
-    cmd->add_option("--train", train.train_files, "CoNLL training files")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--train", train.train_files, "CoNLL training files")
+        ->required()
+        ->check(CLI::ExistingFile);
     cmd->add_option("--dev", train.dev_file, "CoNLL development file (the best epoch is kept)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--out", train.out, "where to write the model")->required();
@@ -31,8 +32,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--unlabeled", train.options.unlabeled,
                     "unlabeled news for capitalization statistics (default: Reuters-21578 and BBC "
                     "in ../shared/corpus when present)");
-    cmd->add_option("--gazetteer", train.gazetteer_files,
-                    "GMB CSV files whose names become gazetteer features (default: ../shared/corpus/gmb)");
+    cmd->add_option(
+        "--gazetteer", train.gazetteer_files,
+        "GMB CSV files whose names become gazetteer features (default: ../shared/corpus/gmb)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,8 +1,7 @@
+#include <algorithm>
 #include <herald/searcher/article_store.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
-
-#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -12,11 +11,13 @@ std::optional<ArticleView> get_article(const Xapian::Database& db, const std::st
     const std::string term = schema::boolean_term(schema::kArticle, id);
     std::vector<ParagraphData> parts;
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-        if (auto data = decode_paragraph_data(db.get_document(*it).get_data())) parts.push_back(std::move(*data));
+        if (auto data = decode_paragraph_data(db.get_document(*it).get_data()))
+            parts.push_back(std::move(*data));
     }
     if (parts.empty()) return std::nullopt;
-    std::sort(parts.begin(), parts.end(),
-              [](const ParagraphData& a, const ParagraphData& b) { return a.paragraph < b.paragraph; });
+    std::sort(parts.begin(), parts.end(), [](const ParagraphData& a, const ParagraphData& b) {
+        return a.paragraph < b.paragraph;
+    });
     ParagraphData& first = parts.front();
     ArticleView a;
     a.id = id;
@@ -41,7 +42,8 @@ nlohmann::json to_json(const ArticleView& article) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& e : article.paragraph_entities[i]) {
             list.push_back({{"name", e.text}, {"type", std::string(entity_type_name(e.type))}});
-            const std::string key = std::string(entity_type_name(e.type)) + '\x1f' + schema::entity_key(e.text);
+            const std::string key =
+                std::string(entity_type_name(e.type)) + '\x1f' + schema::entity_key(e.text);
             auto at = std::find(keys.begin(), keys.end(), key);
             if (at == keys.end()) {
                 keys.push_back(key);
@@ -52,19 +54,27 @@ nlohmann::json to_json(const ArticleView& article) {
             }
             entities[static_cast<std::size_t>(at - keys.begin())]["paragraphs"].push_back(i + 1);
         }
-        paragraphs.push_back({{"paragraph", i + 1}, {"text", article.paragraphs[i]}, {"entities", std::move(list)}});
+        paragraphs.push_back(
+            {{"paragraph", i + 1}, {"text", article.paragraphs[i]}, {"entities", std::move(list)}});
     }
-    return {{"id", article.id},           {"title", article.title},
-            {"url", article.url},         {"source", article.source},
-            {"published", article.published}, {"language", article.language},
-            {"tags", article.tags},       {"paragraphs", std::move(paragraphs)},
+    return {{"id", article.id},
+            {"title", article.title},
+            {"url", article.url},
+            {"source", article.source},
+            {"published", article.published},
+            {"language", article.language},
+            {"tags", article.tags},
+            {"paragraphs", std::move(paragraphs)},
             {"entities", std::move(entities)}};
 }
 
-std::vector<EntityCount> suggest_entities(const Xapian::Database& db, std::string_view type, std::string_view prefix,
+std::vector<EntityCount> suggest_entities(const Xapian::Database& db,
+                                          std::string_view type,
+                                          std::string_view prefix,
                                           std::size_t limit) {
     const std::optional<EntityType> entity_type = parse_entity_type(type);
-    if (!entity_type) throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
+    if (!entity_type)
+        throw std::invalid_argument("unknown entity type \"" + std::string(type) + "\"");
     const std::string term_prefix(schema::entity_prefix(*entity_type));
     if (limit < 1 || limit > 1000) throw std::invalid_argument("limit must be between 1 and 1000");
     const std::string want = schema::entity_key(prefix);

@@ -1,26 +1,28 @@
 // herald-search: ranked paragraphs with highlighted snippets, on a terminal or as JSON.
 // Exit codes: 0 searched (even with no hits); 1 the query, a date or a limit is invalid;
 // 2 usage error or the index cannot be opened.
-#include <herald/searcher/searcher.hpp>
-
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <herald/searcher/searcher.hpp>
 #include <iostream>
 #include <tuple>
 
 namespace {
 
-void print_hits(const herald::SearchRequest& request, const herald::SearchResult& result, bool ansi) {
+void print_hits(const herald::SearchRequest& request,
+                const herald::SearchResult& result,
+                bool ansi) {
     const char* bold = ansi ? "\033[1m" : "";
     const char* dim = ansi ? "\033[2m" : "";
     const char* reset = ansi ? "\033[0m" : "";
     std::size_t rank = request.offset;
     for (const auto& hit : result.hits) {
         ++rank;
-        std::cout << bold << rank << ". " << (hit.title.empty() ? "(untitled)" : hit.title) << reset << '\n';
-        std::cout << "   " << dim << (hit.published.empty() ? "no date" : hit.published.substr(0, 10));
+        std::cout << bold << rank << ". " << (hit.title.empty() ? "(untitled)" : hit.title) << reset
+                  << '\n';
+        std::cout << "   " << dim
+                  << (hit.published.empty() ? "no date" : hit.published.substr(0, 10));
         if (!hit.source.empty()) std::cout << " · " << hit.source;
         std::cout << " · " << hit.article_id << " ¶" << hit.paragraph;
         if (request.sort == herald::SortOrder::relevance) std::cout << " · score " << hit.score;
@@ -31,19 +33,23 @@ void print_hits(const herald::SearchRequest& request, const herald::SearchResult
     if (result.upper_bound == 0) {
         std::cout << "No matching " << unit << ".";
     } else if (result.hits.empty()) {
-        std::cout << (result.lower_bound == result.upper_bound ? "" : "About ") << result.estimate << " matching "
-                  << unit << ", none on this page.";
+        std::cout << (result.lower_bound == result.upper_bound ? "" : "About ") << result.estimate
+                  << " matching " << unit << ", none on this page.";
     } else {
         std::cout << "Showing " << request.offset + 1 << "–" << rank << " of ";
-        if (result.lower_bound == result.upper_bound) std::cout << result.estimate;
-        else if (result.estimate == result.lower_bound) std::cout << "at least " << result.estimate;
-        else std::cout << "about " << result.estimate;
+        if (result.lower_bound == result.upper_bound)
+            std::cout << result.estimate;
+        else if (result.estimate == result.lower_bound)
+            std::cout << "at least " << result.estimate;
+        else
+            std::cout << "about " << result.estimate;
         std::cout << " matching " << unit << ".";
     }
     std::cout << " (" << result.took_ms << " ms)\n";
     for (const auto& [name, values] : result.facets) {
         if (values.empty()) continue;
-        std::cout << '\n' << bold << name << reset << (result.facets_exact ? "" : " (at least)") << ":";
+        std::cout << '\n'
+                  << bold << name << reset << (result.facets_exact ? "" : " (at least)") << ":";
         const char* sep = " ";
         for (const auto& v : values) {
             std::cout << sep << v.value << " (" << v.count << ")";
@@ -62,49 +68,65 @@ int main(int argc, char** argv) {
     std::string sort = "relevance";
     bool json = false;
     CLI::App app{
-        "herald-search: search a Herald index and print ranked paragraphs with highlighted snippets.\n\n"
+        "herald-search: search a Herald index and print ranked paragraphs with highlighted "
+        "snippets.\n\n"
         "Query syntax (Xapian QueryParser): words are all required (--operator or: any of them);\n"
         "\"phrases\"; AND OR NOT NEAR\n"
-        "(upper case); +must -mustnot; trailing wildcards sanct*; title:, source:, person:, place:\n"
+        "(upper case); +must -mustnot; trailing wildcards sanct*; title:, source:, person:, "
+        "place:\n"
         "and org: prefixes (person:\"Kim Jong Un\");\n"
-        "date ranges 1987-03-01..1987-03-31. Example: herald-search --index idx '\"crude oil\" prices'\n\n"
-        "Exit codes: 0 searched (even with no hits); 1 invalid query, date or limit; 2 usage error\n"
+        "date ranges 1987-03-01..1987-03-31. Example: herald-search --index idx '\"crude oil\" "
+        "prices'\n\n"
+        "Exit codes: 0 searched (even with no hits); 1 invalid query, date or limit; 2 usage "
+        "error\n"
         "or the index cannot be opened."};
     app.add_option("--index", index_dir, "index folder written by herald-index")->required();
     app.add_option("--source", request.sources, "only this source (repeat for any of several)")
         ->allow_extra_args(false);
-    for (auto [flag, target, help] : {std::tuple{"--person", &request.persons, "only paragraphs naming this person"},
-                                      std::tuple{"--place", &request.places, "only paragraphs naming this place"},
-                                      std::tuple{"--org", &request.orgs, "only paragraphs naming this organization"}}) {
-        app.add_option(flag, *target, std::string(help) + " (repeat: any of them; across flags: all)")
+    for (auto [flag, target, help] :
+         {std::tuple{"--person", &request.persons, "only paragraphs naming this person"},
+          std::tuple{"--place", &request.places, "only paragraphs naming this place"},
+          std::tuple{"--org", &request.orgs, "only paragraphs naming this organization"}}) {
+        app.add_option(flag, *target,
+                       std::string(help) + " (repeat: any of them; across flags: all)")
             ->allow_extra_args(false);
     }
     bool facets = false;
-    app.add_flag("--facets", facets, "count person, place and org facets (and Reuters tags) over all matches");
+    app.add_flag("--facets", facets,
+                 "count person, place and org facets (and Reuters tags) over all matches");
     app.add_option("--facet-size", request.facet_size, "values shown per facet (default 10)")
         ->check(CLI::Range(1, 1000));
     std::string language = "en";
-    app.add_option("--language", language,
-                   "stemming language of the query: that of the articles (default en; none: no stemming)");
-    app.add_option("--from", request.from, "published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    app.add_option(
+        "--language", language,
+        "stemming language of the query: that of the articles (default en; none: no stemming)");
+    app.add_option("--from", request.from,
+                   "published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)");
     app.add_option("--to", request.to, "published on or before this date (inclusive)");
     app.add_option("--sort", sort, "relevance (default) or date (newest first)")
         ->check(CLI::IsMember({"relevance", "date"}));
     app.add_flag("--collapse", request.collapse, "best paragraph per article only");
     app.add_option("--limit", request.limit, "hits to show (default 10, at most 1000)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--offset", request.offset, "hits to skip (for paging)")->check(CLI::NonNegativeNumber);
-    app.add_option("--snippet-bytes", request.snippet_bytes, "snippet length cap in bytes (default 200, 16 to 100000)")
+    app.add_option("--offset", request.offset, "hits to skip (for paging)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--snippet-bytes", request.snippet_bytes,
+                   "snippet length cap in bytes (default 200, 16 to 100000)")
         ->check(CLI::NonNegativeNumber);
     std::string op = "and";
-    app.add_option("--operator", op, "how plain words combine: and (default, all required) or or (any; ranked by BM25)")
+    app.add_option(
+           "--operator", op,
+           "how plain words combine: and (default, all required) or or (any; ranked by BM25)")
         ->check(CLI::IsMember({"and", "or"}, CLI::ignore_case));
-    app.add_option("--bm25-k1", request.bm25_k1, "BM25 term-frequency saturation k1, 0 to 10 (default 1)");
+    app.add_option("--bm25-k1", request.bm25_k1,
+                   "BM25 term-frequency saturation k1, 0 to 10 (default 1)");
     app.add_option("--bm25-b", request.bm25_b, "BM25 length normalization b, 0 to 1 (default 0.5)");
     app.add_option("--feedback", request.feedback_documents,
-                   "pseudo-relevance feedback: expand the query from its top N hits (default 0: off; at most 100)")
+                   "pseudo-relevance feedback: expand the query from its top N hits (default 0: "
+                   "off; at most 100)")
         ->check(CLI::Range(0, 100));
-    app.add_option("--feedback-terms", request.feedback_terms, "terms feedback adds (default 10, 1 to 50)")
+    app.add_option("--feedback-terms", request.feedback_terms,
+                   "terms feedback adds (default 10, 1 to 50)")
         ->check(CLI::Range(1, 50));
     app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
     app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
@@ -131,7 +153,8 @@ int main(int argc, char** argv) {
         }
         herald::SearchResult result = searcher.search(request);
         if (json) {
-            std::cout << herald::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+            std::cout << herald::to_json(result).dump(-1, ' ', false,
+                                                      nlohmann::json::error_handler_t::replace)
                       << '\n';
         } else {
             print_hits(request, result, ansi);

@@ -1,11 +1,10 @@
-#include <herald/text/words.hpp>
-#include <herald/text/article.hpp>
-#include <herald/searcher/query.hpp>
-#include <herald/text/schema.hpp>
-#include <herald/text/strings.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <herald/searcher/query.hpp>
+#include <herald/text/article.hpp>
+#include <herald/text/schema.hpp>
+#include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
 #include <map>
 #include <optional>
 
@@ -28,22 +27,26 @@ class PublishedRangeProcessor : public Xapian::RangeProcessor {
     }
 };
 
-
 bool is_date_bound(std::string_view s) {
     return s.empty() || date_bound_key(s, false).has_value() ||
-           (s.size() >= 4 && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
+           (s.size() >= 4 && std::all_of(s.begin(), s.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+            }));
 }
 
 // The boolean term of `field:value` for the filter fields, or "" for other fields.
 std::string filter_term(std::string_view field, std::string_view value) {
-    if (field == "source") return schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(value)));
+    if (field == "source")
+        return schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(std::string(value)));
     if (field == "person") return schema::entity_term(EntityType::person, value);
     if (field == "place") return schema::entity_term(EntityType::place, value);
     if (field == "org") return schema::entity_term(EntityType::organization, value);
     return {};
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // End of the token that starts at text[i]: it runs to white space outside double quotes,
 // so `person:"Kim Jong Un"` and `-"crude oil"` are one token each.
@@ -68,7 +71,8 @@ std::optional<std::string> excluded_only(std::string_view text) {
         }
         const std::size_t end = token_end(text, i);
         ++count;
-        if (text[i] != '-' || end - i < 2 || text[i + 1] == '-' || text[i + 1] == '(') return std::nullopt;
+        if (text[i] != '-' || end - i < 2 || text[i + 1] == '-' || text[i + 1] == '(')
+            return std::nullopt;
         words += (words.empty() ? "" : " OR ") + std::string(text.substr(i + 1, end - i - 1));
         i = end;
     }
@@ -96,14 +100,19 @@ std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& f
         i = end;
         bool quoted = false;
         for (char c : token) {
-            if (c == '"') quoted = !quoted;
-            else if (!quoted && c == '(') ++depth;
-            else if (!quoted && c == ')' && depth > 0) --depth;
+            if (c == '"')
+                quoted = !quoted;
+            else if (!quoted && c == '(')
+                ++depth;
+            else if (!quoted && c == ')' && depth > 0)
+                --depth;
         }
         const bool has_word = std::any_of(token.begin(), token.end(), [](char ch) {
-            return std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80;
+            return std::isalnum(static_cast<unsigned char>(ch)) ||
+                   static_cast<unsigned char>(ch) >= 0x80;
         });
-        if (!has_word && token.find("..") != std::string_view::npos) continue;  // "...": punctuation
+        if (!has_word && token.find("..") != std::string_view::npos)
+            continue;  // "...": punctuation
         if (top_level && depth == 0) {
             const std::size_t colon = token.find(':');
             if (colon != std::string_view::npos && colon > 0) {
@@ -111,24 +120,27 @@ std::string extract_filters(std::string_view text, std::vector<Xapian::Query>& f
                 if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
                     value = value.substr(1, value.size() - 2);
                 }
-                const std::string term = value.find_first_of("\"()") == std::string_view::npos && !trim(value).empty()
-                                             ? filter_term(token.substr(0, colon), trim(value))
-                                             : std::string();
+                const std::string term =
+                    value.find_first_of("\"()") == std::string_view::npos && !trim(value).empty()
+                        ? filter_term(token.substr(0, colon), trim(value))
+                        : std::string();
                 if (!term.empty()) {
                     by_field[std::string(token.substr(0, colon))].emplace_back(term);
                     continue;
                 }
             }
             const std::size_t dots = token.find("..");
-            if (dots != std::string_view::npos && token.size() > 2 && token.find('"') == std::string_view::npos &&
-                is_date_bound(token.substr(0, dots)) && is_date_bound(token.substr(dots + 2))) {
+            if (dots != std::string_view::npos && token.size() > 2 &&
+                token.find('"') == std::string_view::npos && is_date_bound(token.substr(0, dots)) &&
+                is_date_bound(token.substr(dots + 2))) {
                 filters.push_back(date_range_query(token.substr(0, dots), token.substr(dots + 2)));
                 continue;
             }
         }
         rest.append(token);
     }
-    for (auto& [field, queries] : by_field) filters.emplace_back(Xapian::Query::OP_OR, queries.begin(), queries.end());
+    for (auto& [field, queries] : by_field)
+        filters.emplace_back(Xapian::Query::OP_OR, queries.begin(), queries.end());
     return rest;
 }
 
@@ -160,12 +172,14 @@ Xapian::Query date_range_query(std::string_view from, std::string_view to) {
     }
     if (lo.empty() && hi.empty()) throw QueryError("a date range needs at least one date");
     if (!lo.empty() && !hi.empty() && lo > hi) {
-        throw QueryError("date range starts after it ends: " + std::string(from) + ".." + std::string(to));
+        throw QueryError("date range starts after it ends: " + std::string(from) + ".." +
+                         std::string(to));
     }
     // Documents with no date have an empty value and never match a range.
     if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kPublished, lo);
     if (lo.empty()) {
-        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublished, "00000000000000", hi);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublished, "00000000000000",
+                             hi);
     }
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kPublished, lo, hi);
 }
@@ -185,7 +199,9 @@ QueryBuilder::QueryBuilder(const std::string& language, QueryLimits limits) : li
     parser_.set_max_expansion(limits_.max_wildcard, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 }
 
-void QueryBuilder::set_database(const Xapian::Database& db) { parser_.set_database(db); }
+void QueryBuilder::set_database(const Xapian::Database& db) {
+    parser_.set_database(db);
+}
 
 DefaultOperator parse_default_operator(std::string_view name) {
     const std::string lower = Xapian::Unicode::tolower(std::string(name));
@@ -194,11 +210,14 @@ DefaultOperator parse_default_operator(std::string_view name) {
     throw QueryError("unknown default operator \"" + std::string(name) + "\" (and or or)");
 }
 
-const char* to_string(DefaultOperator op) { return op == DefaultOperator::any_word ? "or" : "and"; }
+const char* to_string(DefaultOperator op) {
+    return op == DefaultOperator::any_word ? "or" : "and";
+}
 
 Xapian::Query ParsedQuery::combined() const {
     if (filter.empty()) return match;
-    return Xapian::Query(Xapian::Query::OP_FILTER, match.empty() ? Xapian::Query::MatchAll : match, filter);
+    return Xapian::Query(Xapian::Query::OP_FILTER, match.empty() ? Xapian::Query::MatchAll : match,
+                         filter);
 }
 
 Xapian::Query QueryBuilder::parse(std::string_view text, DefaultOperator op) {
@@ -220,16 +239,19 @@ ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op)
     const std::optional<std::string> excluded = excluded_only(normalized);
     const bool only_excluded = excluded.has_value();
     if (only_excluded) normalized = *excluded;
-    constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                                Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                                Xapian::QueryParser::FLAG_PURE_NOT;
+    constexpr unsigned kFlags =
+        Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+        Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+        Xapian::QueryParser::FLAG_PURE_NOT;
     Xapian::Query query;
-    parser_.set_default_op(op == DefaultOperator::any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    parser_.set_default_op(op == DefaultOperator::any_word ? Xapian::Query::OP_OR
+                                                           : Xapian::Query::OP_AND);
     try {
         query = parser_.parse_query(normalized, kFlags);
     } catch (const Xapian::QueryParserError& e) {
         std::string msg = e.get_msg();
-        if (msg == "Unknown range operation") msg = "not a valid date range (use YYYY-MM-DD..YYYY-MM-DD)";
+        if (msg == "Unknown range operation")
+            msg = "not a valid date range (use YYYY-MM-DD..YYYY-MM-DD)";
         throw QueryError("cannot parse query: " + msg);
     } catch (const Xapian::Error& e) {
         throw QueryError("cannot parse query: " + e.get_msg());
@@ -240,8 +262,9 @@ ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op)
     ParsedQuery parsed;
     parsed.match = query;
     if (!filters.empty()) {
-        parsed.filter = filters.size() == 1 ? filters[0]
-                                            : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+        parsed.filter = filters.size() == 1
+                            ? filters[0]
+                            : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
     }
     const Xapian::Query all = parsed.combined();
     std::size_t terms = 0;
@@ -261,8 +284,10 @@ std::vector<std::string> QueryBuilder::wildcard_prefixes(std::string_view text) 
         std::size_t b = i;
         while (b > 0) {
             unsigned char c = static_cast<unsigned char>(s[b - 1]);
-            if (std::isalnum(c) || c == '_' || c == '\'' || c >= 0x80) --b;
-            else break;
+            if (std::isalnum(c) || c == '_' || c == '\'' || c >= 0x80)
+                --b;
+            else
+                break;
         }
         if (b < i) prefixes.push_back(Xapian::Unicode::tolower(s.substr(b, i - b)));
     }

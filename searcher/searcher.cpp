@@ -1,15 +1,14 @@
-#include <herald/text/words.hpp>
+#include <algorithm>
+#include <chrono>
+#include <herald/searcher/searcher.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
-#include <herald/searcher/searcher.hpp>
 #include <herald/text/strings.hpp>
-
-#include <algorithm>
-#include <chrono>
+#include <herald/text/words.hpp>
 #include <optional>
-#include <unordered_map>
 #include <system_error>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace herald {
@@ -52,7 +51,9 @@ class FacetSpy : public Xapian::MatchSpy {
     Xapian::doccount articles() const { return static_cast<Xapian::doccount>(articles_.size()); }
 
     // Values of @p facet, most frequent first, then by name; at most @p size.
-    std::vector<FacetValue> top(const std::string& facet, std::size_t size, Xapian::doccount unseen) const {
+    std::vector<FacetValue> top(const std::string& facet,
+                                std::size_t size,
+                                Xapian::doccount unseen) const {
         std::vector<FacetValue> values;
         const std::string prefix = facet + '\x1f';
         for (const auto& [key, entry] : counts_) {
@@ -96,7 +97,8 @@ Xapian::Query filtered(const Xapian::Query& match, const Xapian::Query& filter) 
 // start with an ASCII capital and are never proposed, so feedback cannot add a filter.
 class FeedbackDecider : public Xapian::ExpandDecider {
    public:
-    FeedbackDecider(const Xapian::Query& query, const Xapian::Stopper* stopper) : stopper_(stopper) {
+    FeedbackDecider(const Xapian::Query& query, const Xapian::Stopper* stopper)
+        : stopper_(stopper) {
         for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
             query_terms_.insert(*it);
         }
@@ -117,17 +119,21 @@ class FeedbackDecider : public Xapian::ExpandDecider {
 
 // The request's filters (query filters, sources, dates, entities) AND-ed; @p any tells
 // whether there was any filter at all.
-Xapian::Query filter_query(const SearchRequest& request, const Xapian::Query& parsed_filter, bool& any) {
+Xapian::Query filter_query(const SearchRequest& request,
+                           const Xapian::Query& parsed_filter,
+                           bool& any) {
     std::vector<Xapian::Query> filters;
     if (!parsed_filter.empty()) filters.push_back(parsed_filter);
     if (!request.sources.empty()) {
         std::vector<Xapian::Query> any_source;
         for (const auto& s : request.sources) {
-            any_source.emplace_back(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(s)));
+            any_source.emplace_back(
+                schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(s)));
         }
         filters.emplace_back(Xapian::Query::OP_OR, any_source.begin(), any_source.end());
     }
-    if (!request.from.empty() || !request.to.empty()) filters.push_back(date_range_query(request.from, request.to));
+    if (!request.from.empty() || !request.to.empty())
+        filters.push_back(date_range_query(request.from, request.to));
     const std::pair<const std::vector<std::string>*, EntityType> entity_filters[] = {
         {&request.persons, EntityType::person},
         {&request.places, EntityType::place},
@@ -137,18 +143,24 @@ Xapian::Query filter_query(const SearchRequest& request, const Xapian::Query& pa
         for (const auto& v : *values) {
             if (!trim(v).empty()) any_value.emplace_back(schema::entity_term(type, trim(v)));
         }
-        if (!any_value.empty()) filters.emplace_back(Xapian::Query::OP_OR, any_value.begin(), any_value.end());
+        if (!any_value.empty())
+            filters.emplace_back(Xapian::Query::OP_OR, any_value.begin(), any_value.end());
     }
     any = !filters.empty();
-    return filters.empty() ? Xapian::Query()
-                           : (filters.size() == 1 ? filters[0]
-                                                  : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    return filters.empty()
+               ? Xapian::Query()
+               : (filters.size() == 1
+                      ? filters[0]
+                      : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
 }
 
 // Runs @p query on @p db: sort, collapse and the facet spy (emplaced into @p spy when needed);
 // @p check_at_least gets the number of matches the matcher was asked to check.
-Xapian::MSet run_enquire(const Xapian::Database& db, const SearchRequest& request, const Xapian::Query& query,
-                         const Xapian::Weight& weight, std::optional<FacetSpy>& spy,
+Xapian::MSet run_enquire(const Xapian::Database& db,
+                         const SearchRequest& request,
+                         const Xapian::Query& query,
+                         const Xapian::Weight& weight,
+                         std::optional<FacetSpy>& spy,
                          Xapian::doccount& check_at_least) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -164,26 +176,33 @@ Xapian::MSet run_enquire(const Xapian::Database& db, const SearchRequest& reques
         // Facets need every match; a collapsed total needs the articles of the matches seen.
         spy.emplace(request.facets, request.collapse);
         enquire.add_matchspy(&*spy);
-        const Xapian::doccount wanted = request.facets.empty() ? kCollapseCount : Searcher::kMaxFacetDocuments;
+        const Xapian::doccount wanted =
+            request.facets.empty() ? kCollapseCount : Searcher::kMaxFacetDocuments;
         check_at_least = std::max(check_at_least, std::min(db.get_doccount(), wanted));
     }
     return enquire.get_mset(offset, limit, check_at_least);
 }
 
 // The facet counts the spy collected into @p result, and with collapse the exact article totals.
-void collect_facets(const Xapian::Database& db, const SearchRequest& request, const FacetSpy& spy,
-                    const Xapian::MSet& mset, Xapian::doccount check_at_least, SearchResult& result) {
+void collect_facets(const Xapian::Database& db,
+                    const SearchRequest& request,
+                    const FacetSpy& spy,
+                    const Xapian::MSet& mset,
+                    Xapian::doccount check_at_least,
+                    SearchResult& result) {
     // The matcher examined every match when it saw fewer than it was asked to check, or
     // was asked to check as many as the index holds: then the spy saw every match.
     const bool all_seen = spy.documents() < check_at_least || check_at_least >= db.get_doccount();
     result.facets_exact = all_seen;
     const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
-    const Xapian::doccount unseen = result.facets_exact || all <= spy.documents() ? 0 : all - spy.documents();
+    const Xapian::doccount unseen =
+        result.facets_exact || all <= spy.documents() ? 0 : all - spy.documents();
     if (all_seen && request.collapse) {
         // Xapian's collapsed totals are estimates; the spy knows the exact article count.
         result.estimate = result.lower_bound = result.upper_bound = spy.articles();
     }
-    for (const auto& f : request.facets) result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen));
+    for (const auto& f : request.facets)
+        result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen));
     if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
 }
 
@@ -212,12 +231,16 @@ double millis_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 const std::vector<std::string>& known_facets() {
-    static const std::vector<std::string> names = {std::string(entity_facet_name(EntityType::person)),
-                                                   std::string(entity_facet_name(EntityType::place)),
-                                                   std::string(entity_facet_name(EntityType::organization)),
-                                                   std::string(entity_facet_name(EntityType::misc)),
-                                                   "tag.places", "tag.people", "tag.orgs",
-                                                   "tag.exchanges", "tag.topics"};
+    static const std::vector<std::string> names = {
+        std::string(entity_facet_name(EntityType::person)),
+        std::string(entity_facet_name(EntityType::place)),
+        std::string(entity_facet_name(EntityType::organization)),
+        std::string(entity_facet_name(EntityType::misc)),
+        "tag.places",
+        "tag.people",
+        "tag.orgs",
+        "tag.exchanges",
+        "tag.topics"};
     return names;
 }
 
@@ -276,12 +299,14 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
     if (request.snippet_bytes < SearchRequest::kMinSnippetBytes ||
         request.snippet_bytes > SearchRequest::kMaxSnippetBytes) {
-        throw QueryError("snippet length must be between " + std::to_string(SearchRequest::kMinSnippetBytes) +
-                         " and " + std::to_string(SearchRequest::kMaxSnippetBytes) + " bytes");
+        throw QueryError("snippet length must be between " +
+                         std::to_string(SearchRequest::kMinSnippetBytes) + " and " +
+                         std::to_string(SearchRequest::kMaxSnippetBytes) + " bytes");
     }
     for (const auto& f : request.facets) {
         if (std::find(known_facets().begin(), known_facets().end(), f) == known_facets().end()) {
-            throw QueryError("unknown facet \"" + f + "\" (person, place, org, misc, tag.places, tag.people, "
+            throw QueryError("unknown facet \"" + f +
+                             "\" (person, place, org, misc, tag.places, tag.people, "
                              "tag.orgs, tag.exchanges, tag.topics)");
         }
     }
@@ -292,21 +317,26 @@ SearchResult Searcher::search(const SearchRequest& request) {
         throw QueryError("offset must be at most " + std::to_string(SearchRequest::kMaxOffset));
     }
     // Written so that NaN fails too.
-    if (!(request.bm25_k1 >= SearchRequest::kMinBm25K1 && request.bm25_k1 <= SearchRequest::kMaxBm25K1)) {
+    if (!(request.bm25_k1 >= SearchRequest::kMinBm25K1 &&
+          request.bm25_k1 <= SearchRequest::kMaxBm25K1)) {
         throw QueryError("BM25 k1 must be between 0 and 10");
     }
-    if (!(request.bm25_b >= 0.0 && request.bm25_b <= 1.0)) throw QueryError("BM25 b must be between 0 and 1");
+    if (!(request.bm25_b >= 0.0 && request.bm25_b <= 1.0))
+        throw QueryError("BM25 b must be between 0 and 1");
     if (request.feedback_documents > SearchRequest::kMaxFeedbackDocuments) {
-        throw QueryError("feedback documents must be at most " + std::to_string(SearchRequest::kMaxFeedbackDocuments));
+        throw QueryError("feedback documents must be at most " +
+                         std::to_string(SearchRequest::kMaxFeedbackDocuments));
     }
     if (request.feedback_terms < 1 || request.feedback_terms > SearchRequest::kMaxFeedbackTerms) {
-        throw QueryError("feedback terms must be between 1 and " + std::to_string(SearchRequest::kMaxFeedbackTerms));
+        throw QueryError("feedback terms must be between 1 and " +
+                         std::to_string(SearchRequest::kMaxFeedbackTerms));
     }
     for (int attempt = 0;; ++attempt) {
         try {
             return run(request);
         } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 3) throw std::runtime_error("index keeps changing under the search; try again");
+            if (attempt >= 3)
+                throw std::runtime_error("index keeps changing under the search; try again");
             reopen();
         } catch (const Xapian::Error& e) {
             throw std::runtime_error("search failed: " + e.get_description());
@@ -333,7 +363,8 @@ SearchResult Searcher::run(const SearchRequest& request) {
     if (no_terms) query = Xapian::Query::MatchAll;
     const Xapian::BM25Weight weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
     if (request.feedback_documents > 0 && !no_terms) {
-        query = expand_query(query, filter, weight, request.feedback_documents, request.feedback_terms);
+        query =
+            expand_query(query, filter, weight, request.feedback_documents, request.feedback_terms);
     }
     query = filtered(query, filter);
 
@@ -351,9 +382,12 @@ SearchResult Searcher::run(const SearchRequest& request) {
 }
 
 // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
-void Searcher::add_hits(const SearchRequest& request, const Xapian::Query& query, const Xapian::MSet& mset,
+void Searcher::add_hits(const SearchRequest& request,
+                        const Xapian::Query& query,
+                        const Xapian::MSet& mset,
                         SearchResult& result) const {
-    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query), stemmer_);
+    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
+                            stemmer_);
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
 
@@ -381,7 +415,8 @@ Xapian::Query Searcher::expand_query(const Xapian::Query& match,
                                      std::size_t documents,
                                      std::size_t terms) {
     // A query of excluded words only ranks nothing: there is nothing to feed back.
-    const bool excluded_only = match.get_type() == Xapian::Query::OP_AND_NOT && match.get_num_subqueries() > 0 &&
+    const bool excluded_only = match.get_type() == Xapian::Query::OP_AND_NOT &&
+                               match.get_num_subqueries() > 0 &&
                                match.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
     if (excluded_only || match.get_type() == Xapian::Query::LEAF_MATCH_ALL) return match;
 
@@ -406,9 +441,11 @@ Xapian::Query Searcher::expand_query(const Xapian::Query& match,
     // `a b -c`: a paragraph with the excluded word must not come back through an added term.
     if (match.get_type() == Xapian::Query::OP_AND_NOT) {
         std::vector<Xapian::Query> excluded;
-        for (std::size_t i = 1; i < match.get_num_subqueries(); ++i) excluded.push_back(match.get_subquery(i));
-        added = Xapian::Query(Xapian::Query::OP_AND_NOT, added,
-                              Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
+        for (std::size_t i = 1; i < match.get_num_subqueries(); ++i)
+            excluded.push_back(match.get_subquery(i));
+        added =
+            Xapian::Query(Xapian::Query::OP_AND_NOT, added,
+                          Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
     }
     return Xapian::Query(Xapian::Query::OP_OR, match, added);
 }

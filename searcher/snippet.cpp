@@ -1,16 +1,17 @@
-#include <herald/searcher/snippet.hpp>
-#include <herald/text/words.hpp>
-#include <herald/text/strings.hpp>
-
 #include <algorithm>
+#include <herald/searcher/snippet.hpp>
+#include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
 #include <unordered_map>
 
 namespace herald {
 
-
-Highlighter::Highlighter(std::unordered_set<std::string> terms, std::vector<std::string> wildcard_prefixes,
+Highlighter::Highlighter(std::unordered_set<std::string> terms,
+                         std::vector<std::string> wildcard_prefixes,
                          Xapian::Stem stemmer)
-    : terms_(std::move(terms)), prefixes_(std::move(wildcard_prefixes)), stemmer_(std::move(stemmer)) {}
+    : terms_(std::move(terms)),
+      prefixes_(std::move(wildcard_prefixes)),
+      stemmer_(std::move(stemmer)) {}
 
 bool Highlighter::matches(std::string_view word) const {
     if (terms_.empty() && prefixes_.empty()) return false;
@@ -42,12 +43,18 @@ struct WordRange {
 };
 
 // Score of the window of words [i, j) holding @p distinct distinct and @p total matches.
-long score_window(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
-                  std::size_t i, std::size_t j, int distinct, int total) {
+long score_window(std::string_view text,
+                  const std::vector<WordSpan>& words,
+                  const std::vector<int>& match_id,
+                  std::size_t i,
+                  std::size_t j,
+                  int distinct,
+                  int total) {
     // Sentence start: the previous non-space character ends a sentence.
     std::size_t k = words[i].begin;
     while (k > 0 && text[k - 1] == ' ') --k;
-    const bool sentence_start = k == 0 || text[k - 1] == '.' || text[k - 1] == '!' || text[k - 1] == '?';
+    const bool sentence_start =
+        k == 0 || text[k - 1] == '.' || text[k - 1] == '!' || text[k - 1] == '?';
     // Lead: bytes before the window's first match; a short lead keeps the
     // match near the start, where the reader looks.
     std::size_t lead = 0;
@@ -62,8 +69,11 @@ long score_window(std::string_view text, const std::vector<WordSpan>& words, con
 }
 
 // Slides a window of whole words over the text; returns the best-scoring one that fits.
-WordRange best_word_range(std::string_view text, const std::vector<WordSpan>& words,
-                          const std::vector<int>& match_id, std::size_t term_count, const SnippetOptions& options) {
+WordRange best_word_range(std::string_view text,
+                          const std::vector<WordSpan>& words,
+                          const std::vector<int>& match_id,
+                          std::size_t term_count,
+                          const SnippetOptions& options) {
     const std::size_t ell = options.ellipsis.size();
     WordRange best;
     std::vector<int> counts(term_count, 0);
@@ -72,7 +82,8 @@ WordRange best_word_range(std::string_view text, const std::vector<WordSpan>& wo
     for (std::size_t i = 0; i < words.size(); ++i) {
         // Conservative: assume the end is cut too.
         const std::size_t reserve = words[i].begin > 0 ? 2 * ell : ell;
-        const std::size_t budget_bytes = options.max_bytes > reserve ? options.max_bytes - reserve : 0;
+        const std::size_t budget_bytes =
+            options.max_bytes > reserve ? options.max_bytes - reserve : 0;
         if (j < i) j = i;
         while (j < words.size() && words[j].end - words[i].begin <= budget_bytes) {
             if (match_id[j] >= 0 && counts[match_id[j]]++ == 0) ++distinct;
@@ -92,9 +103,13 @@ WordRange best_word_range(std::string_view text, const std::vector<WordSpan>& wo
     return best;
 }
 
-// The byte range of the window [words[i].begin, words[j].end) of whole words that fits in options.max_bytes.
-Window choose_window(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
-                     std::size_t term_count, const SnippetOptions& options) {
+// The byte range of the window [words[i].begin, words[j].end) of whole words that fits in
+// options.max_bytes.
+Window choose_window(std::string_view text,
+                     const std::vector<WordSpan>& words,
+                     const std::vector<int>& match_id,
+                     std::size_t term_count,
+                     const SnippetOptions& options) {
     Window win;
     win.to = text.size();
     if (text.size() <= options.max_bytes) return win;
@@ -110,7 +125,8 @@ Window choose_window(std::string_view text, const std::vector<WordSpan>& words, 
         win.to = words[best.best_j - 1].end;
         // Take trailing punctuation ("said.") when it fits.
         const std::size_t reserve = win.from > 0 ? 2 * ell : ell;
-        std::size_t limit = win.from + (options.max_bytes > reserve ? options.max_bytes - reserve : 0);
+        std::size_t limit =
+            win.from + (options.max_bytes > reserve ? options.max_bytes - reserve : 0);
         std::size_t next_word = best.best_j < words.size() ? words[best.best_j].begin : text.size();
         std::size_t k = win.to;
         while (k < next_word && k < limit && text[k] != ' ') ++k;
@@ -124,14 +140,19 @@ Window choose_window(std::string_view text, const std::vector<WordSpan>& words, 
 }
 
 // The text of @p win with the matched words marked and ellipses where text was left out.
-std::string render(std::string_view text, const std::vector<WordSpan>& words, const std::vector<int>& match_id,
-                   const Window& win, const SnippetOptions& options) {
+std::string render(std::string_view text,
+                   const std::vector<WordSpan>& words,
+                   const std::vector<int>& match_id,
+                   const Window& win,
+                   const SnippetOptions& options) {
     const std::size_t from = win.from, to = win.to;
     std::string out;
     out.reserve((to - from) + 64);
     auto append_text = [&](std::string_view s) {
-        if (options.escape_html) out += html_escape(s);
-        else out.append(s);
+        if (options.escape_html)
+            out += html_escape(s);
+        else
+            out.append(s);
     };
     if (win.cut_start) out += options.ellipsis;
     std::size_t pos = from;
@@ -150,8 +171,10 @@ std::string render(std::string_view text, const std::vector<WordSpan>& words, co
 
 }  // namespace
 
-// Per word of @p words, the index of the distinct matched term, or -1; @p term_count gets their number.
-std::vector<int> Highlighter::match_words(std::string_view text, const std::vector<WordSpan>& words,
+// Per word of @p words, the index of the distinct matched term, or -1; @p term_count gets their
+// number.
+std::vector<int> Highlighter::match_words(std::string_view text,
+                                          const std::vector<WordSpan>& words,
                                           std::size_t& term_count) const {
     std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
     std::unordered_map<std::string, int> matched_terms;  // term → its index

@@ -1,16 +1,15 @@
 // The route table, the handlers and the one mapping from errors to HTTP statuses.
+#include <xapian.h>
+
+#include <algorithm>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <charconv>
 #include <herald/searcher/article_store.hpp>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/server/http.hpp>
-
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
-
-#include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 namespace herald::server {
@@ -44,7 +43,9 @@ void add_cors(Response& res) {
     res.set("Access-Control-Expose-Headers", "Retry-After");
 }
 
-Response make_response(const Request& req, http::status status, std::string content_type,
+Response make_response(const Request& req,
+                       http::status status,
+                       std::string content_type,
                        std::string body) {
     Response res{status, req.version()};
     res.set(http::field::server, "herald");
@@ -65,7 +66,8 @@ Response json_response(const Request& req, const json& body) {
 
 Searcher& searcher_of(RequestContext& ctx) {
     if (ctx.searcher == nullptr) {
-        throw std::runtime_error(ctx.index_error.empty() ? "the index is not open" : ctx.index_error);
+        throw std::runtime_error(ctx.index_error.empty() ? "the index is not open"
+                                                         : ctx.index_error);
     }
     return *ctx.searcher;
 }
@@ -129,9 +131,8 @@ Response post_search(RequestContext& ctx, const Request& req) {
 Response get_article(RequestContext& ctx, const Request& req) {
     std::string_view path = path_of(req.target());
     std::string id = percent_decode(path.substr(std::string_view("/api/articles/").size()), false);
-    auto article = with_reopen(searcher_of(ctx), [&](const Xapian::Database& db) {
-        return herald::get_article(db, id);
-    });
+    auto article = with_reopen(
+        searcher_of(ctx), [&](const Xapian::Database& db) { return herald::get_article(db, id); });
     if (!article) throw NotFound("no article with id \"" + id + "\"");
     return json_response(req, to_json(*article));
 }
@@ -140,16 +141,21 @@ Response get_entities(RequestContext& ctx, const Request& req) {
     std::string type = "person", prefix;
     std::size_t limit = 10;
     for (const auto& [name, value] : parse_query_string(query_of(req.target()))) {
-        if (name == "type") type = value;
-        else if (name == "prefix") prefix = value;
-        else if (name == "limit") limit = parse_count(name, value);
+        if (name == "type")
+            type = value;
+        else if (name == "prefix")
+            prefix = value;
+        else if (name == "limit")
+            limit = parse_count(name, value);
     }
     auto names = with_reopen(searcher_of(ctx), [&](const Xapian::Database& db) {
         return suggest_entities(db, type, prefix, limit);
     });
     json out = json::array();
     for (const auto& e : names) {
-        out.push_back({{"name", e.name}, {"type", std::string(entity_type_name(e.type))}, {"count", e.count}});
+        out.push_back({{"name", e.name},
+                       {"type", std::string(entity_type_name(e.type))},
+                       {"count", e.count}});
     }
     return json_response(req, json{{"type", type}, {"prefix", prefix}, {"entities", out}});
 }
@@ -157,9 +163,9 @@ Response get_entities(RequestContext& ctx, const Request& req) {
 Response get_healthz(RequestContext& ctx, const Request& req) {
     Searcher& searcher = searcher_of(ctx);
     const Xapian::Database& db = searcher.database();
-    return json_response(req, json{{"status", "ok"},
-                                   {"documents", db.get_doccount()},
-                                   {"revision", db.get_revision()}});
+    return json_response(
+        req,
+        json{{"status", "ok"}, {"documents", db.get_doccount()}, {"revision", db.get_revision()}});
 }
 
 Response get_metrics(RequestContext& ctx, const Request& req) {
@@ -237,7 +243,7 @@ const RouteEntry* match(std::string_view method, std::string_view target) {
     std::string_view path = path_of(target);
     const RouteEntry* by_path = nullptr;
     for (const auto& e : route_entries()) {
-        bool fits = e.route.name == "get_page" ? is_page_path(path)
+        bool fits = e.route.name == "get_page"            ? is_page_path(path)
                     : e.route.name == "options_preflight" ? false
                                                           : path_matches(e.route, path);
         if (!fits) continue;
@@ -286,8 +292,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
             }
             int h = hex(text[i + 1]), l = hex(text[i + 2]);
             if (h < 0 || l < 0) {
-                throw QueryError("invalid percent-encoding at \"" +
-                                 std::string(text.substr(i, 3)) + "\"");
+                throw QueryError("invalid percent-encoding at \"" + std::string(text.substr(i, 3)) +
+                                 "\"");
             }
             out += static_cast<char>(h * 16 + l);
             i += 2;
@@ -309,7 +315,8 @@ std::vector<std::pair<std::string, std::string>> parse_query_string(std::string_
         if (eq == std::string_view::npos) {
             out.emplace_back(percent_decode(part), std::string{});
         } else {
-            out.emplace_back(percent_decode(part.substr(0, eq)), percent_decode(part.substr(eq + 1)));
+            out.emplace_back(percent_decode(part.substr(0, eq)),
+                             percent_decode(part.substr(eq + 1)));
         }
     }
     return out;
@@ -335,9 +342,13 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
         } else if (name == "sort") {
             r.sort = parse_sort_order(value.empty() ? "relevance" : value);
         } else if (name == "collapse") {
-            if (value == "article") r.collapse = true;
-            else if (value.empty() || value == "none") r.collapse = false;
-            else throw QueryError("parameter \"collapse\" must be \"article\" or \"none\", not \"" + value + "\"");
+            if (value == "article")
+                r.collapse = true;
+            else if (value.empty() || value == "none")
+                r.collapse = false;
+            else
+                throw QueryError("parameter \"collapse\" must be \"article\" or \"none\", not \"" +
+                                 value + "\"");
         } else if (name == "offset") {
             r.offset = parse_count(name, value);
         } else if (name == "limit") {
@@ -350,7 +361,8 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
             try {
                 r.default_operator = parse_default_operator(value.empty() ? "and" : value);
             } catch (const QueryError&) {
-                throw QueryError("parameter \"op\" must be \"and\" or \"or\", not \"" + value + "\"");
+                throw QueryError("parameter \"op\" must be \"and\" or \"or\", not \"" + value +
+                                 "\"");
             }
         } else if (name == "bm25_k1") {
             r.bm25_k1 = parse_real(name, value);
@@ -365,8 +377,10 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
             while (!rest.empty()) {
                 auto comma = rest.find(',');
                 std::string_view f = rest.substr(0, comma);
-                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-                if (!f.empty() && std::find(r.facets.begin(), r.facets.end(), f) == r.facets.end()) {
+                rest =
+                    comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+                if (!f.empty() &&
+                    std::find(r.facets.begin(), r.facets.end(), f) == r.facets.end()) {
                     r.facets.emplace_back(f);
                 }
             }
@@ -427,7 +441,8 @@ Response handle_request(RequestContext& context, const Request& request) {
         if (entry == nullptr) {
             throw NotFound("no route for " + std::string(path_of(target)));
         }
-        if (!method_fits(entry->route, method)) throw MethodNotAllowed(std::string(kAllowedMethods));
+        if (!method_fits(entry->route, method))
+            throw MethodNotAllowed(std::string(kAllowedMethods));
         res = entry->handler(context, request);
     } catch (...) {
         return error_response(classify_error(std::current_exception()), request);

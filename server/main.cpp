@@ -1,10 +1,8 @@
 // herald-server: serves the HTTP API of docs/http-api.md and the search page over one index.
 // Exit codes: 0 stopped by SIGINT/SIGTERM after answering the requests in flight;
 // 2 usage error, the index cannot be opened or the address cannot be bound.
-#include <herald/server/server.hpp>
-
 #include <CLI/CLI.hpp>
-
+#include <herald/server/server.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -13,23 +11,33 @@ int main(int argc, char** argv) {
     unsigned header_timeout_ms = 10'000, idle_timeout_ms = 60'000, delay_ms = 0;
     bool quiet = false;
     CLI::App app{
-        "herald-server: the Herald search API (GET /api/search, /api/articles/{id}, /api/entities,\n"
+        "herald-server: the Herald search API (GET /api/search, /api/articles/{id}, "
+        "/api/entities,\n"
         "/healthz, /metrics) and the search page at /, over one index.\n\n"
         "Stops on SIGINT or SIGTERM after answering the requests in flight (exit 0)."};
-    app.add_option("--index", options.index_dir, "index folder written by herald-index")->required();
-    app.add_option("--listen", listen, "ADDRESS:PORT to listen on (port 0: any free port)")->capture_default_str();
-    app.add_option("--threads", options.workers, "search worker threads (default: number of cores)");
-    app.add_option("--io-threads", options.io_threads, "threads reading and writing sockets")->capture_default_str()
+    app.add_option("--index", options.index_dir, "index folder written by herald-index")
+        ->required();
+    app.add_option("--listen", listen, "ADDRESS:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    app.add_option("--threads", options.workers,
+                   "search worker threads (default: number of cores)");
+    app.add_option("--io-threads", options.io_threads, "threads reading and writing sockets")
+        ->capture_default_str()
         ->check(CLI::Range(1u, 64u));
     app.add_option("--queue", options.queue_limit,
-                   "searches that may wait for a busy worker; beyond them: 503 with Retry-After")->capture_default_str();
+                   "searches that may wait for a busy worker; beyond them: 503 with Retry-After")
+        ->capture_default_str();
     app.add_option("--header-timeout-ms", header_timeout_ms,
-                   "time a client has to send a whole request after its first byte")->capture_default_str()
+                   "time a client has to send a whole request after its first byte")
+        ->capture_default_str()
         ->check(CLI::Range(1u, 3'600'000u));
-    app.add_option("--idle-timeout-ms", idle_timeout_ms, "keep-alive idle time between requests")->capture_default_str()
+    app.add_option("--idle-timeout-ms", idle_timeout_ms, "keep-alive idle time between requests")
+        ->capture_default_str()
         ->check(CLI::Range(1u, 3'600'000u));
-    app.add_option("--max-connections", options.max_connections, "open connections at most")->capture_default_str();
-    app.add_option("--language", options.language, "stemming language of queries")->capture_default_str();
+    app.add_option("--max-connections", options.max_connections, "open connections at most")
+        ->capture_default_str();
+    app.add_option("--language", options.language, "stemming language of queries")
+        ->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "no access log (one JSON line per request on stderr)");
     // For tests only: hold every index request this long on its worker.
     app.add_option("--debug-worker-delay-ms", delay_ms)->group("");
@@ -41,7 +49,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     options.address = listen.substr(0, colon);
-    if (options.address.size() > 2 && options.address.front() == '[' && options.address.back() == ']') {
+    if (options.address.size() > 2 && options.address.front() == '[' &&
+        options.address.back() == ']') {
         options.address = options.address.substr(1, options.address.size() - 2);  // [::1]:8080
     }
     try {
@@ -61,7 +70,7 @@ int main(int argc, char** argv) {
         herald::server::Server server(options);
         std::cout << "herald-server: listening on http://"
                   << (options.address.find(':') != std::string::npos ? "[" + options.address + "]"
-                                                                       : options.address)
+                                                                     : options.address)
                   << ':' << server.port() << "/ (index " << options.index_dir.string() << ")"
                   << std::endl;
         server.run(/*handle_signals=*/true);

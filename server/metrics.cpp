@@ -1,7 +1,6 @@
 // Prometheus text exposition of herald-server's counters.
-#include <herald/server/metrics.hpp>
-
 #include <cstdio>
+#include <herald/server/metrics.hpp>
 #include <sstream>
 
 namespace herald::server {

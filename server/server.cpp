@@ -1,8 +1,9 @@
 // herald-server's network side: listener, HTTP/1.1 sessions with keep-alive and pipelining,
 // the search worker pool, graceful stop. Shaped like Beast's advanced server example: the
 // sessions only move bytes; handle_request() (handlers.cpp) decides every answer.
-#include <herald/server/server.hpp>
+#include <sys/stat.h>
 
+#include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -12,15 +13,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-
-#include <sys/stat.h>
-
-#include <atomic>
 #include <cmath>
 #include <csignal>
 #include <ctime>
+#include <herald/server/server.hpp>
 #include <list>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace herald::server {
@@ -32,8 +30,12 @@ using Clock = std::chrono::steady_clock;
 
 // --- worker pool ------------------------------------------------------------------------
 
-WorkerPool::WorkerPool(std::filesystem::path index_dir, std::string language, unsigned threads,
-                       std::size_t queue_limit, Metrics* metrics, std::chrono::milliseconds delay)
+WorkerPool::WorkerPool(std::filesystem::path index_dir,
+                       std::string language,
+                       unsigned threads,
+                       std::size_t queue_limit,
+                       Metrics* metrics,
+                       std::chrono::milliseconds delay)
     : index_dir_(std::move(index_dir)),
       language_(std::move(language)),
       queue_limit_(queue_limit),
@@ -45,10 +47,13 @@ WorkerPool::WorkerPool(std::filesystem::path index_dir, std::string language, un
             metrics_->set_index(probe.database().get_doccount(), probe.database().get_revision());
         }
     }
-    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run_worker(); });
+    for (unsigned i = 0; i < std::max(1u, threads); ++i)
+        threads_.emplace_back([this] { run_worker(); });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+    stop();
+}
 
 bool WorkerPool::try_submit(Job job) {
     std::size_t depth;
@@ -159,8 +164,12 @@ class Session : public std::enable_shared_from_this<Session> {
     void read_request();
     void on_read(beast::error_code ec, std::size_t n);
     void dispatch_request(std::shared_ptr<Request> req);
-    void complete(const std::shared_ptr<Slot>& slot, Response res, std::string_view route,
-                  const std::string& method, const std::string& path, Clock::time_point start);
+    void complete(const std::shared_ptr<Slot>& slot,
+                  Response res,
+                  std::string_view route,
+                  const std::string& method,
+                  const std::string& path,
+                  Clock::time_point start);
     void write_next();
     void on_write(beast::error_code ec, std::size_t n);
     void close();
@@ -188,32 +197,43 @@ struct Shared {
     explicit Shared(ServerOptions o)
         : options(std::move(o)), ioc(static_cast<int>(std::max(1u, options.io_threads))) {}
 
-    void log(std::string_view route, const std::string& method, const std::string& path,
-             unsigned status, double ms, std::size_t bytes) {
+    void log(std::string_view route,
+             const std::string& method,
+             const std::string& path,
+             unsigned status,
+             double ms,
+             std::size_t bytes) {
         if (options.access_log == nullptr) return;
         auto now = std::chrono::system_clock::now();
         std::time_t t = std::chrono::system_clock::to_time_t(now);
-        auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        auto millis =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+            1000;
         std::tm tm{};
         gmtime_r(&t, &tm);
         char stamp[64];
         std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-        nlohmann::json line{{"time", stamp},   {"method", method},
-                            {"path", path},    {"route", route},
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                      static_cast<int>(millis));
+        nlohmann::json line{{"time", stamp},    {"method", method},
+                            {"path", path},     {"route", route},
                             {"status", status}, {"ms", std::round(ms * 1000) / 1000},
                             {"bytes", bytes}};
-        std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::string text =
+            line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         std::lock_guard<std::mutex> lock(log_mutex);
         *options.access_log << text << std::flush;
     }
 };
 
-Session::Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+Session::Session(tcp::socket&& socket, Shared& shared)
+    : stream_(std::move(socket)), shared_(shared) {
     ++shared_.connections;
 }
 
-Session::~Session() { --shared_.connections; }
+Session::~Session() {
+    --shared_.connections;
+}
 
 void Session::close() {
     if (closed_) return;
@@ -224,7 +244,8 @@ void Session::close() {
 }
 
 void Session::read_next() {
-    if (reading_ || read_closed_ || closed_ || queue_.size() >= shared_.options.max_queued_responses) {
+    if (reading_ || read_closed_ || closed_ ||
+        queue_.size() >= shared_.options.max_queued_responses) {
         return;
     }
     reading_ = true;
@@ -234,9 +255,10 @@ void Session::read_next() {
     }
     // Idle between requests: wait for the first byte of the next one.
     stream_.expires_after(shared_.options.idle_timeout);
-    stream_.async_read_some(
-        buffer_.prepare(4096),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_first_bytes(ec, n); });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->on_first_bytes(ec, n);
+                            });
 }
 
 void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
@@ -254,8 +276,9 @@ void Session::read_request() {
     parser_->body_limit(shared_.options.body_limit);
     // The whole request must arrive within the header timeout of its first byte.
     stream_.expires_after(shared_.options.header_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 void Session::on_read(beast::error_code ec, std::size_t) {
@@ -269,31 +292,34 @@ void Session::on_read(beast::error_code ec, std::size_t) {
         req.version(11);
         req.method(http::verb::get);
         bool header = ec == http::error::header_limit || ec == http::error::buffer_overflow;
-        std::string message =
-            header ? "request header larger than " + std::to_string(shared_.options.header_limit) + " bytes"
-                   : "request body larger than " + std::to_string(shared_.options.body_limit) + " bytes";
+        std::string message = header ? "request header larger than " +
+                                           std::to_string(shared_.options.header_limit) + " bytes"
+                                     : "request body larger than " +
+                                           std::to_string(shared_.options.body_limit) + " bytes";
         shared_.metrics.request_started();
         auto slot = std::make_shared<Slot>();
         queue_.push_back(slot);
-        complete(slot, error_response(classify_error(std::make_exception_ptr(TooLarge(message))), req), "none", "", "",
-                 Clock::now());
+        complete(slot,
+                 error_response(classify_error(std::make_exception_ptr(TooLarge(message))), req),
+                 "none", "", "", Clock::now());
         return;
     }
     if (ec) {
         // End of stream, timeout (a slow client), reset, or a malformed request: stop reading;
         // answers already queued still go out (a malformed request gets a 400 first).
         read_closed_ = true;
-        bool malformed = ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-                         ec != http::error::end_of_stream && ec != http::error::partial_message;
+        bool malformed =
+            ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message;
         if (malformed) {
             Request req;
             req.version(11);
             shared_.metrics.request_started();
             auto slot = std::make_shared<Slot>();
             queue_.push_back(slot);
-            auto res = error_response(
-                classify_error(std::make_exception_ptr(std::invalid_argument("malformed HTTP request: " + ec.message()))),
-                req);
+            auto res = error_response(classify_error(std::make_exception_ptr(std::invalid_argument(
+                                          "malformed HTTP request: " + ec.message()))),
+                                      req);
             res.keep_alive(false);
             complete(slot, std::move(res), "none", "", "", Clock::now());
             return;
@@ -318,23 +344,26 @@ void Session::dispatch_request(std::shared_ptr<Request> req) {
     std::string path = target.substr(0, std::min(target.find('?'), target.size()));
     const Route* route = find_route(method, target);
     std::string_view route_name = route ? route->name : std::string_view("none");
-    bool method_ok = route && (route->method == method || (route->method == "GET" && method == "HEAD"));
+    bool method_ok =
+        route && (route->method == method || (route->method == "GET" && method == "HEAD"));
 
     if (route && method_ok && route->runs == Runs::on_worker) {
         auto self = shared_from_this();
         auto guard = net::make_work_guard(shared_.ioc);
-        bool queued = shared_.pool->try_submit(
-            [self, req, slot, route_name, method, path, start, guard](Searcher* searcher,
-                                                                       const std::string& error) {
+        bool queued =
+            shared_.pool->try_submit([self, req, slot, route_name, method, path, start, guard](
+                                         Searcher* searcher, const std::string& error) {
                 RequestContext ctx{searcher, error, &self->shared_.metrics};
                 auto res = std::make_shared<Response>(handle_request(ctx, *req));
-                net::post(self->stream_.get_executor(), [self, slot, res, route_name, method, path, start] {
+                net::post(self->stream_.get_executor(), [self, slot, res, route_name, method, path,
+                                                         start] {
                     self->complete(slot, std::move(*res), route_name, method, path, start);
                 });
             });
         if (!queued) {
             complete(slot,
-                     error_response(classify_error(std::make_exception_ptr(Overloaded("every search worker is busy; retry shortly"))),
+                     error_response(classify_error(std::make_exception_ptr(
+                                        Overloaded("every search worker is busy; retry shortly"))),
                                     *req),
                      route_name, method, path, start);
         }
@@ -344,8 +373,12 @@ void Session::dispatch_request(std::shared_ptr<Request> req) {
     complete(slot, handle_request(ctx, *req), route_name, method, path, start);
 }
 
-void Session::complete(const std::shared_ptr<Slot>& slot, Response res, std::string_view route,
-                       const std::string& method, const std::string& path, Clock::time_point start) {
+void Session::complete(const std::shared_ptr<Slot>& slot,
+                       Response res,
+                       std::string_view route,
+                       const std::string& method,
+                       const std::string& path,
+                       Clock::time_point start) {
     if (stopping_) res.keep_alive(false);
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     unsigned status = res.result_int();
@@ -360,7 +393,9 @@ void Session::write_next() {
     writing_ = true;
     stream_.expires_after(shared_.options.write_timeout);
     http::async_write(stream_, *queue_.front()->response,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_write(ec, n); });
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                          self->on_write(ec, n);
+                      });
 }
 
 void Session::on_write(beast::error_code ec, std::size_t) {
@@ -413,10 +448,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
    private:
     void accept() {
-        acceptor_.async_accept(net::make_strand(shared_.ioc),
-                               [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-                                   self->on_accept(ec, std::move(socket));
-                               });
+        acceptor_.async_accept(
+            net::make_strand(shared_.ioc),
+            [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                self->on_accept(ec, std::move(socket));
+            });
     }
 
     void on_accept(beast::error_code ec, tcp::socket socket) {
@@ -431,7 +467,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
                 {
                     std::lock_guard<std::mutex> lock(shared_.sessions_mutex);
                     // Forget sessions that are gone, so the list stays as long as the live ones.
-                    shared_.sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+                    shared_.sessions.remove_if(
+                        [](const std::weak_ptr<Session>& w) { return w.expired(); });
                     shared_.sessions.push_back(session);
                 }
                 session->start();
@@ -476,8 +513,8 @@ struct Server::Impl {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
     auto& o = impl_->shared.options;
     unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
-    impl_->shared.pool = std::make_unique<WorkerPool>(o.index_dir, o.language, workers, o.queue_limit,
-                                                      &impl_->shared.metrics, o.worker_delay);
+    impl_->shared.pool = std::make_unique<WorkerPool>(
+        o.index_dir, o.language, workers, o.queue_limit, &impl_->shared.metrics, o.worker_delay);
     beast::error_code ec;
     auto address = net::ip::make_address(o.address, ec);
     if (ec) {
@@ -496,9 +533,13 @@ Server::~Server() {
     if (impl_ && impl_->shared.pool) impl_->shared.pool->stop();
 }
 
-unsigned short Server::port() const { return impl_->listener->port(); }
+unsigned short Server::port() const {
+    return impl_->listener->port();
+}
 
-Metrics& Server::metrics() { return impl_->shared.metrics; }
+Metrics& Server::metrics() {
+    return impl_->shared.metrics;
+}
 
 void Server::stop() {
     net::post(impl_->shared.ioc, [impl = impl_.get()] { impl->stop_now(); });

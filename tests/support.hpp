@@ -12,7 +12,8 @@ namespace herald::test {
 class TempDir {
    public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "herald-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "herald-test-XXXXXX").string();
         if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -30,9 +31,13 @@ class TempDir {
 };
 
 /// tests/data of the source tree.
-inline std::filesystem::path data_dir() { return HERALD_TEST_DATA_DIR; }
+inline std::filesystem::path data_dir() {
+    return HERALD_TEST_DATA_DIR;
+}
 
 /// ../shared/corpus beside the checkout (may be absent on a user's machine).
-inline std::filesystem::path shared_corpus() { return HERALD_SHARED_CORPUS_DIR; }
+inline std::filesystem::path shared_corpus() {
+    return HERALD_SHARED_CORPUS_DIR;
+}
 
 }  // namespace herald::test

@@ -9,12 +9,14 @@ DocumentBuilder::DocumentBuilder() = default;
 
 const Xapian::Stem& DocumentBuilder::stemmer(const std::string& language) {
     auto it = stemmers_.find(language);
-    if (it == stemmers_.end()) it = stemmers_.emplace(language, make_stemmer_or_none(language)).first;
+    if (it == stemmers_.end())
+        it = stemmers_.emplace(language, make_stemmer_or_none(language)).first;
     return it->second;
 }
 
-Xapian::Document DocumentBuilder::paragraph_document(const Article& article, std::size_t paragraph,
-                                              const std::vector<Entity>& entities) {
+Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
+                                                     std::size_t paragraph,
+                                                     const std::vector<Entity>& entities) {
     const std::string& text = article.paragraphs.at(paragraph);
     const auto number = static_cast<unsigned>(paragraph + 1);
     ParagraphData data;
@@ -54,9 +56,11 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article, std
 
     doc.add_boolean_term(schema::unique_term(article.id, number));
     doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
-    if (!article.language.empty()) doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
+    if (!article.language.empty())
+        doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
     if (!article.source.empty()) {
-        doc.add_boolean_term(schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
+        doc.add_boolean_term(
+            schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
     }
     std::vector<std::pair<std::string, std::string>> facets;
     for (const auto& e : entities) {

@@ -1,15 +1,13 @@
 // Creating, switching and retiring index generations (see herald/index/generations.hpp).
-#include <herald/index/generations.hpp>
-#include <herald/text/index_layout.hpp>
-
-#include <xapian.h>
-
 #include <fcntl.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <herald/index/generations.hpp>
+#include <herald/text/index_layout.hpp>
 #include <stdexcept>
 #include <vector>
 
@@ -21,7 +19,9 @@ void create_index_folder(const fs::path& dir) {
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) return;
     fs::create_directories(dir, ec);
-    if (ec) throw std::runtime_error("cannot create index folder " + dir.string() + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot create index folder " + dir.string() + ": " +
+                                 ec.message());
     const fs::path first = dir / (std::string(kGenerationPrefix) + "000001");
     try {
         Xapian::WritableDatabase db(first.string(), Xapian::DB_CREATE_OR_OPEN);
@@ -35,7 +35,8 @@ void create_index_folder(const fs::path& dir) {
 fs::path next_generation(const fs::path& dir) {
     long highest = 0;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         highest = std::max(highest, generation_number(it->path().filename().string()));
     }
     char name[32];  // "gen-" and up to 20 characters of a long
@@ -49,12 +50,15 @@ void switch_generation(const fs::path& dir, const fs::path& generation) {
     const std::string text = "auto " + generation.filename().string() + "\n";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) throw std::runtime_error("cannot write " + tmp.string());
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+        ::fsync(fd) == 0;
     ::close(fd);
     if (!written || std::rename(tmp.c_str(), (dir / kStubFile).c_str()) != 0) {
         std::error_code ec;
         fs::remove(tmp, ec);
-        throw std::runtime_error("cannot switch index " + dir.string() + " to " + generation.filename().string());
+        throw std::runtime_error("cannot switch index " + dir.string() + " to " +
+                                 generation.filename().string());
     }
     if (!old_name.empty() && old_name != generation.filename().string()) {
         std::ofstream(dir / old_name / kRetiredMarker) << "retired\n";
@@ -67,7 +71,8 @@ std::size_t remove_retired(const fs::path& dir, std::chrono::seconds grace) {
     std::error_code ec;
     std::vector<fs::path> doomed;
     const auto now = fs::file_time_type::clock::now();
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         const std::string name = it->path().filename().string();
         if (name.rfind(kBuildPrefix, 0) == 0) {
             doomed.push_back(it->path());

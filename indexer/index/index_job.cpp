@@ -1,10 +1,3 @@
-#include <herald/index/index_job.hpp>
-#include <herald/ner/entities.hpp>
-#include <herald/index/generations.hpp>
-#include <herald/text/index_layout.hpp>
-#include <herald/index/writer.hpp>
-#include <herald/text/schema.hpp>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +7,12 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <herald/index/generations.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/index/writer.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -29,7 +28,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // A bounded blocking queue of articles for one shard writer.
 class ArticleQueue {
@@ -70,7 +71,8 @@ class ArticleQueue {
 // Redraws one progress line on a terminal, at most twice a second.
 class Progress {
    public:
-    Progress(bool enabled, std::ostream& err, Clock::time_point t0) : enabled_(enabled), err_(err), t0_(t0) {}
+    Progress(bool enabled, std::ostream& err, Clock::time_point t0)
+        : enabled_(enabled), err_(err), t0_(t0) {}
     std::atomic<std::size_t> articles{0};
     std::atomic<std::size_t> paragraphs{0};
     std::atomic<std::size_t> skipped{0};
@@ -85,16 +87,20 @@ class Progress {
         const double s = seconds_since(t0_);
         const std::size_t done = articles.load();
         // A bar over the input bytes of the files finished so far, with an estimate of the rest.
-        const double fraction = final ? 1.0 : total_bytes ? static_cast<double>(done_bytes.load()) / total_bytes : 0.0;
+        const double fraction = final         ? 1.0
+                                : total_bytes ? static_cast<double>(done_bytes.load()) / total_bytes
+                                              : 0.0;
         char bar[21];
         for (int i = 0; i < 20; ++i) bar[i] = i < static_cast<int>(fraction * 20) ? '#' : '.';
         bar[20] = '\0';
         char eta[32] = "";
-        if (!final && fraction > 0 && fraction < 1) std::snprintf(eta, sizeof eta, ", ETA %.0f s", s / fraction - s);
+        if (!final && fraction > 0 && fraction < 1)
+            std::snprintf(eta, sizeof eta, ", ETA %.0f s", s / fraction - s);
         char line[256];
         std::snprintf(line, sizeof line,
-                      "\r\033[K[%s] %3.0f%% %zu articles, %zu paragraphs, %zu skipped, %.0f articles/s, %.1f s%s", bar,
-                      fraction * 100, done, paragraphs.load(), skipped.load(),
+                      "\r\033[K[%s] %3.0f%% %zu articles, %zu paragraphs, %zu skipped, %.0f "
+                      "articles/s, %.1f s%s",
+                      bar, fraction * 100, done, paragraphs.load(), skipped.load(),
                       s > 0 ? static_cast<double>(done) / s : 0.0, s, eta);
         err_ << line << (final ? "\n" : "") << std::flush;
     }
@@ -109,10 +115,14 @@ class Progress {
     Clock::time_point last_{};
 };
 
-std::size_t shard_of(const std::string& id, std::size_t shards) { return std::hash<std::string>{}(id) % shards; }
+std::size_t shard_of(const std::string& id, std::size_t shards) {
+    return std::hash<std::string>{}(id) % shards;
+}
 
 // Reads every input into @p sink; sums the counts.
-ReadCounts read_inputs(const IndexJobOptions& options, const ArticleSink& sink, const ErrorSink& errors,
+ReadCounts read_inputs(const IndexJobOptions& options,
+                       const ArticleSink& sink,
+                       const ErrorSink& errors,
                        const std::function<void(std::uintmax_t)>& file_done) {
     ReadCounts totals;
     for (const auto& input : options.inputs) {
@@ -138,15 +148,20 @@ void add_counts(WriteCounts& into, const WriteCounts& c) {
 // its own DocumentBuilder and its own shard database; articles are routed by a hash of
 // their id (so a repeated id meets its earlier copy), then the shards are merged
 // with Xapian's compactor into @p out_dir.
-WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, const fs::path& work_dir,
-                          const fs::path& out_dir, const EntityExtractor* extractor, const std::string& analysis,
-                          Progress& progress, ReadCounts& totals, const ErrorSink& errors) {
+WriteCounts build_sharded(const IndexJobOptions& options,
+                          std::size_t shards,
+                          const fs::path& work_dir,
+                          const fs::path& out_dir,
+                          const EntityExtractor* extractor,
+                          const std::string& analysis,
+                          Progress& progress,
+                          ReadCounts& totals,
+                          const ErrorSink& errors) {
     std::vector<std::unique_ptr<IndexWriter>> writers;
     std::vector<std::unique_ptr<ArticleQueue>> queues;
     for (std::size_t s = 0; s < shards; ++s) {
-        writers.push_back(
-            std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)), true, CommitPolicy{}, extractor,
-                                          analysis));
+        writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)),
+                                                        true, CommitPolicy{}, extractor, analysis));
         queues.push_back(std::make_unique<ArticleQueue>(256));
     }
     std::vector<std::future<void>> workers;
@@ -171,7 +186,8 @@ WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, co
     };
     try {
         totals = read_inputs(
-            options, [&](Article&& a) {
+            options,
+            [&](Article&& a) {
                 const std::size_t s = shard_of(a.id, shards);
                 queues[s]->push(std::move(a));
                 progress.tick();
@@ -190,7 +206,8 @@ WriteCounts build_sharded(const IndexJobOptions& options, std::size_t shards, co
     writers.clear();  // release the shard locks
 
     Xapian::Database all;
-    for (std::size_t s = 0; s < shards; ++s) all.add_database(Xapian::Database((work_dir / ("shard-" + std::to_string(s))).string()));
+    for (std::size_t s = 0; s < shards; ++s)
+        all.add_database(Xapian::Database((work_dir / ("shard-" + std::to_string(s))).string()));
     try {
         all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS);
     } catch (const Xapian::Error& e) {
@@ -204,21 +221,25 @@ void remove_stale_builds(const fs::path& dir) {
     std::error_code ec;
     const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
     const std::string prefix = dir.filename().string() + ".build-";
-    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(it->path(), ec);
     }
 }
 
 // A fresh build must have read something before it may replace an index.
-void check_fresh_input(const IndexJobOptions& options, const ReadCounts& totals, const WriteCounts& counts) {
+void check_fresh_input(const IndexJobOptions& options,
+                       const ReadCounts& totals,
+                       const WriteCounts& counts) {
     if (totals.files == 0) {
         throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
                                     std::string(options.format ? " of the --format given" : "") +
                                     "); the index is unchanged");
     }
     if (options.rebuild && counts.articles_added + counts.articles_replaced == 0) {
-        throw std::invalid_argument("no article could be read; refusing to replace the index with an "
-                                    "empty one (the index is unchanged)");
+        throw std::invalid_argument(
+            "no article could be read; refusing to replace the index with an "
+            "empty one (the index is unchanged)");
     }
 }
 
@@ -239,10 +260,12 @@ struct Job {
           options(job),
           out(out_stream),
           err(err_stream),
-          progress(!job.quiet && &err_stream == &std::cerr && isatty(STDERR_FILENO), err_stream, t0),
+          progress(
+              !job.quiet && &err_stream == &std::cerr && isatty(STDERR_FILENO), err_stream, t0),
           threads(job.threads ? job.threads : std::max(1u, std::thread::hardware_concurrency())) {
         options.index_dir = options.index_dir.lexically_normal();
-        if (options.index_dir.filename().empty()) options.index_dir = options.index_dir.parent_path();  // "idx/"
+        if (options.index_dir.filename().empty())
+            options.index_dir = options.index_dir.parent_path();  // "idx/"
         errors = [this](const ReadError& e) {
             std::lock_guard<std::mutex> lock(err_mutex);
             ++progress.skipped;
@@ -294,12 +317,14 @@ std::optional<int> validate(Job& job) {
 // Loads the entity model when entities are wanted, and names the analysis accordingly.
 std::optional<int> load_extractor(Job& job) {
     if (!job.options.entities) return std::nullopt;
-    const fs::path model = job.options.ner_model.empty() ? default_ner_model() : job.options.ner_model;
+    const fs::path model =
+        job.options.ner_model.empty() ? default_ner_model() : job.options.ner_model;
     try {
         job.extractor = std::make_unique<EntityExtractor>(model);
         std::error_code ec;
-        job.analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=" + model.filename().string() +
-                       ":" + std::to_string(fs::file_size(model, ec));
+        job.analysis = "schema=" + std::to_string(schema::kSchemaVersion) +
+                       ";ner=" + model.filename().string() + ":" +
+                       std::to_string(fs::file_size(model, ec));
     } catch (const std::exception& e) {
         job.err << "herald-index: cannot load the entity model: " << e.what()
                 << " (give --ner-model, or --no-entities to index without extraction)\n";
@@ -308,16 +333,18 @@ std::optional<int> load_extractor(Job& job) {
     return std::nullopt;
 }
 
-// Creates a new index folder, takes the index's lock (the writer), removes stale builds and retired generations.
+// Creates a new index folder, takes the index's lock (the writer), removes stale builds and retired
+// generations.
 std::optional<int> open_index(Job& job) {
     // The index's own lock is held for the whole run, also while a new index is built beside it.
     const IndexJobOptions& options = job.options;
     std::error_code exists_ec;
-    job.existed = fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
+    job.existed =
+        fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
     try {
         if (!job.existed) create_index_folder(options.index_dir);  // a new index has generations
-        job.writer =
-            std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{}, job.extractor.get(), job.analysis);
+        job.writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{},
+                                                   job.extractor.get(), job.analysis);
     } catch (const IndexLockedError& e) {
         job.err << "herald-index: " << e.what() << '\n';
         return kExitLocked;
@@ -327,7 +354,8 @@ std::optional<int> open_index(Job& job) {
     }
     remove_stale_builds(options.index_dir);
     job.generations = has_generations(options.index_dir);
-    if (job.generations) remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
+    if (job.generations)
+        remove_retired(options.index_dir, std::chrono::seconds(options.grace_seconds));
     return std::nullopt;
 }
 
@@ -355,8 +383,8 @@ void build_generation(Job& job) {
             for (const auto& p : paths) fs::remove_all(p, e);
         }
     } cleanup{{work, generation}};
-    job.counts = build_sharded(options, job.threads, work, generation, job.extractor.get(), job.analysis,
-                               job.progress, job.totals, job.errors);
+    job.counts = build_sharded(options, job.threads, work, generation, job.extractor.get(),
+                               job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
     const bool old_was_empty = job.writer->document_count() == 0;
     job.writer.reset();  // release the lock of the old generation
@@ -368,8 +396,8 @@ void build_generation(Job& job) {
         job.progress.clear_line();
         std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
     }
-    remove_retired(options.index_dir,
-                   old_was_empty ? std::chrono::seconds(0) : std::chrono::seconds(options.grace_seconds));
+    remove_retired(options.index_dir, old_was_empty ? std::chrono::seconds(0)
+                                                    : std::chrono::seconds(options.grace_seconds));
 }
 
 // An index folder of an older layout (plain glass): build beside it, then rename.
@@ -386,8 +414,8 @@ void rebuild_plain(Job& job) {
             fs::remove_all(p, e);
         }
     } cleanup{work};
-    job.counts = build_sharded(options, job.threads, work, work / "merged", job.extractor.get(), job.analysis,
-                               job.progress, job.totals, job.errors);
+    job.counts = build_sharded(options, job.threads, work, work / "merged", job.extractor.get(),
+                               job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
     job.writer.reset();  // release the lock for the swap
     install(work / "merged", options.index_dir);
@@ -401,7 +429,8 @@ void update_in_place(Job& job) {
     Progress& progress = job.progress;
     std::unordered_set<std::string> ids;  // for --prune
     job.totals = read_inputs(
-        options, [&](Article&& a) {
+        options,
+        [&](Article&& a) {
             if (options.prune) ids.insert(a.id);
             writer.add(a);
             ++progress.articles;
@@ -423,7 +452,8 @@ void update_in_place(Job& job) {
     job.final_count = writer.document_count();
     if (job.totals.files == 0) {
         throw std::invalid_argument("no input files found (expected .jsonl, .txt or .sgm" +
-                                    std::string(options.format ? " of the --format given" : "") + ")");
+                                    std::string(options.format ? " of the --format given" : "") +
+                                    ")");
     }
 }
 
@@ -460,13 +490,16 @@ int report(Job& job) {
     const ReadCounts& totals = job.totals;
     char summary[320];
     std::snprintf(summary, sizeof summary,
-                  "indexed %zu articles (%zu added, %zu replaced, %zu unchanged, %zu deleted), %zu paragraphs "
+                  "indexed %zu articles (%zu added, %zu replaced, %zu unchanged, %zu deleted), %zu "
+                  "paragraphs "
                   "written, %zu skipped, %zu without body; index holds %u paragraphs; %.2f s%s",
-                  counts.articles_added + counts.articles_replaced + counts.articles_unchanged, counts.articles_added,
-                  counts.articles_replaced, counts.articles_unchanged, counts.articles_deleted,
-                  counts.paragraphs_written, totals.skipped, totals.no_body, job.final_count, seconds_since(job.t0),
-                  counts.articles_added + counts.articles_replaced + counts.articles_deleted == 0 ? "; nothing changed"
-                                                                                                  : "");
+                  counts.articles_added + counts.articles_replaced + counts.articles_unchanged,
+                  counts.articles_added, counts.articles_replaced, counts.articles_unchanged,
+                  counts.articles_deleted, counts.paragraphs_written, totals.skipped,
+                  totals.no_body, job.final_count, seconds_since(job.t0),
+                  counts.articles_added + counts.articles_replaced + counts.articles_deleted == 0
+                      ? "; nothing changed"
+                      : "");
     job.out << summary << '\n';
     return totals.skipped > 0 && !job.options.skip_errors ? kExitSkipped : kExitOk;
 }

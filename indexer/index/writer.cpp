@@ -1,29 +1,31 @@
+#include <algorithm>
 #include <herald/index/writer.hpp>
 #include <herald/text/schema.hpp>
-
-#include <algorithm>
 #include <system_error>
 #include <vector>
 
 namespace herald {
 
-IndexWriter::IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy,
-                         const EntityExtractor* extractor, std::string analysis)
+IndexWriter::IndexWriter(const std::filesystem::path& dir,
+                         bool overwrite,
+                         CommitPolicy policy,
+                         const EntityExtractor* extractor,
+                         std::string analysis)
     : policy_(policy), extractor_(extractor), analysis_(std::move(analysis)) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw IndexError("cannot create index folder " + dir.string() + ": " + ec.message());
     try {
-        db_ = Xapian::WritableDatabase(dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
-                                                               : Xapian::DB_CREATE_OR_OPEN);
+        db_ = Xapian::WritableDatabase(
+            dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
     } catch (const Xapian::DatabaseLockError& e) {
         // A lock file that cannot be created or opened (read-only folder) is an I/O
         // problem, not another writer: Xapian then reports the system error.
         if (e.get_msg().find("already locked") == std::string::npos) {
             throw IndexError("cannot lock index " + dir.string() + " for writing: " + e.get_msg());
         }
-        throw IndexLockedError("index " + dir.string() + " is locked by another writer (Xapian's flintlock): " +
-                               e.get_msg());
+        throw IndexLockedError("index " + dir.string() +
+                               " is locked by another writer (Xapian's flintlock): " + e.get_msg());
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot open index " + dir.string() + ": " + e.get_description());
     }
@@ -36,7 +38,8 @@ void IndexWriter::add(const Article& article) {
         try {
             const std::string term = schema::boolean_term(schema::kArticle, article.id);
             auto it = db_.postlist_begin(term);
-            if (it != db_.postlist_end(term) && db_.get_termfreq(term) == article.paragraphs.size() &&
+            if (it != db_.postlist_end(term) &&
+                db_.get_termfreq(term) == article.paragraphs.size() &&
                 db_.get_document(*it).get_value(schema::kFingerprint) == fingerprint) {
                 ++counts_.articles_unchanged;
                 return;
@@ -51,7 +54,8 @@ void IndexWriter::add(const Article& article) {
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
         documents.push_back(builder_.paragraph_document(article, i, entities[i]));
         documents.back().add_value(schema::kFingerprint, fingerprint);
-        for (const auto& e : entities[i]) displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
+        for (const auto& e : entities[i])
+            displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
     }
     write(article, std::move(documents));
 }
@@ -65,7 +69,8 @@ void IndexWriter::write(const Article& article, std::vector<Xapian::Document> do
         } else {
             const std::string article_term = schema::boolean_term(schema::kArticle, article.id);
             std::vector<Xapian::docid> old;
-            for (auto it = db_.postlist_begin(article_term); it != db_.postlist_end(article_term); ++it) {
+            for (auto it = db_.postlist_begin(article_term); it != db_.postlist_end(article_term);
+                 ++it) {
                 old.push_back(*it);
             }
             std::vector<Xapian::docid> kept;
@@ -79,14 +84,17 @@ void IndexWriter::write(const Article& article, std::vector<Xapian::Document> do
                     ++counts_.paragraphs_deleted;
                 }
             }
-            if (old.empty()) ++counts_.articles_added;
-            else ++counts_.articles_replaced;
+            if (old.empty())
+                ++counts_.articles_added;
+            else
+                ++counts_.articles_replaced;
             if (started_empty_) seen_.insert(article.id);
         }
         counts_.paragraphs_written += documents.size();
         pending_documents_ += documents.size();
         for (const auto& p : article.paragraphs) pending_bytes_ += p.size();
-        if (pending_documents_ >= policy_.max_documents || pending_bytes_ >= policy_.max_bytes) commit();
+        if (pending_documents_ >= policy_.max_documents || pending_bytes_ >= policy_.max_bytes)
+            commit();
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot write article " + article.id + ": " + e.get_description());
     }
@@ -97,7 +105,8 @@ void IndexWriter::commit() {
         // Display forms of entity names, for autocomplete; the first form written stays.
         for (const auto& [term, display] : displays_) {
             const std::string key = schema::display_key(term);
-            if (key.size() <= schema::kMaxTermBytes && db_.get_metadata(key).empty()) db_.set_metadata(key, display);
+            if (key.size() <= schema::kMaxTermBytes && db_.get_metadata(key).empty())
+                db_.set_metadata(key, display);
         }
         displays_.clear();
         db_.commit();
@@ -129,6 +138,8 @@ std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) 
     return doomed.size();
 }
 
-Xapian::doccount IndexWriter::document_count() const { return db_.get_doccount(); }
+Xapian::doccount IndexWriter::document_count() const {
+    return db_.get_doccount();
+}
 
 }  // namespace herald

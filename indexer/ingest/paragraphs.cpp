@@ -20,7 +20,8 @@ std::vector<std::string> split_paragraphs(std::string_view body, ParagraphBreak 
         if (trim(line).empty()) {
             flush();
         } else {
-            if (rule == ParagraphBreak::blank_line_or_indent && (line[0] == ' ' || line[0] == '\t')) flush();
+            if (rule == ParagraphBreak::blank_line_or_indent && (line[0] == ' ' || line[0] == '\t'))
+                flush();
             current.append(line);
             current += ' ';
         }

@@ -1,13 +1,11 @@
-#include <herald/ingest/paragraphs.hpp>
-#include <herald/ingest/readers.hpp>
-#include <herald/text/strings.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <herald/ingest/paragraphs.hpp>
+#include <herald/ingest/readers.hpp>
+#include <herald/text/strings.hpp>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,7 +47,8 @@ Article article_from_json(const nlohmann::json& j) {
     auto text_field = [&](const char* name, std::string& out) {
         auto it = j.find(name);
         if (it == j.end() || it->is_null()) return;
-        if (!it->is_string()) throw std::runtime_error(std::string("\"") + name + "\" must be a string");
+        if (!it->is_string())
+            throw std::runtime_error(std::string("\"") + name + "\" must be a string");
         out = collapse_whitespace(to_valid_utf8(it->get<std::string>()));
     };
     text_field("title", a.title);
@@ -63,16 +62,20 @@ Article article_from_json(const nlohmann::json& j) {
     text_field("published", published);
     if (!published.empty()) {
         auto ts = parse_timestamp(published);
-        if (!ts) throw std::runtime_error("\"published\" is not an ISO 8601 date: \"" + published + "\"");
+        if (!ts)
+            throw std::runtime_error("\"published\" is not an ISO 8601 date: \"" + published +
+                                     "\"");
         a.published = *ts;
     }
 
     auto paragraphs = j.find("paragraphs");
     auto body = j.find("body");
     if (paragraphs != j.end() && !paragraphs->is_null()) {
-        if (!paragraphs->is_array()) throw std::runtime_error("\"paragraphs\" must be an array of strings");
+        if (!paragraphs->is_array())
+            throw std::runtime_error("\"paragraphs\" must be an array of strings");
         for (const auto& p : *paragraphs) {
-            if (!p.is_string()) throw std::runtime_error("\"paragraphs\" must be an array of strings");
+            if (!p.is_string())
+                throw std::runtime_error("\"paragraphs\" must be an array of strings");
             std::string text = collapse_whitespace(to_valid_utf8(p.get<std::string>()));
             if (!text.empty()) a.paragraphs.push_back(std::move(text));
         }
@@ -106,7 +109,8 @@ Article article_from_json(const nlohmann::json& j) {
 
 // ---- Reuters-21578 ----
 
-// Decodes the SGML entities of the collection; control entities (&#N; with N < 32, &#127;) are dropped.
+// Decodes the SGML entities of the collection; control entities (&#N; with N < 32, &#127;) are
+// dropped.
 std::string decode_sgml(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -121,13 +125,19 @@ std::string decode_sgml(std::string_view s) {
             continue;
         }
         std::string_view name = s.substr(i + 1, semi - i - 1);
-        if (name == "lt") out += '<';
-        else if (name == "gt") out += '>';
-        else if (name == "amp") out += '&';
-        else if (name == "quot") out += '"';
-        else if (name == "apos") out += '\'';
+        if (name == "lt")
+            out += '<';
+        else if (name == "gt")
+            out += '>';
+        else if (name == "amp")
+            out += '&';
+        else if (name == "quot")
+            out += '"';
+        else if (name == "apos")
+            out += '\'';
         else if (name.size() > 1 && name[0] == '#' &&
-                 std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+                 std::all_of(name.begin() + 1, name.end(),
+                             [](char c) { return c >= '0' && c <= '9'; })) {
             int code = std::stoi(std::string(name.substr(1)));
             if (code >= 32 && code < 127) out += static_cast<char>(code);
             // control characters are dropped
@@ -180,7 +190,8 @@ std::optional<std::string> reuters_date(std::string_view s) {
     std::string t(trim(s));
     int day = 0, year = 0, hour = 0, minute = 0, second = 0;
     char mon[4] = {0};
-    int fields = std::sscanf(t.c_str(), "%d-%3[A-Za-z]-%d %d:%d:%d", &day, mon, &year, &hour, &minute, &second);
+    int fields = std::sscanf(t.c_str(), "%d-%3[A-Za-z]-%d %d:%d:%d", &day, mon, &year, &hour,
+                             &minute, &second);
     if (fields < 3) return std::nullopt;
     // A garbled time of day ("605:12:19.12" occurs once) keeps the date, at midnight.
     if (fields != 6 || hour > 23 || minute > 59 || second > 59) hour = minute = second = 0;
@@ -190,17 +201,19 @@ std::optional<std::string> reuters_date(std::string_view s) {
     }
     if (month == 0) return std::nullopt;
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute, second);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute,
+                  second);
     return parse_timestamp(buf);
 }
 
 // Paragraphs of a Reuters body: a new paragraph starts at a blank line or at a
 // line that begins with indentation. The trailing "Reuter" signature is dropped.
 std::vector<std::string> reuters_paragraphs(std::string_view body) {
-    std::vector<std::string> paragraphs = split_paragraphs(body, ParagraphBreak::blank_line_or_indent);
+    std::vector<std::string> paragraphs =
+        split_paragraphs(body, ParagraphBreak::blank_line_or_indent);
     // Drop the "Reuter" signature: a last paragraph that is only "Reuter" (any case, maybe with
-    // dots: "Reuter..."), or a final " REUTER"/" Reuter"/" reuter" glued to the last sentence with no
-    // punctuation after it ("... January 31. REUTER"), also when doubled. "told Reuters." and
+    // dots: "Reuter..."), or a final " REUTER"/" Reuter"/" reuter" glued to the last sentence with
+    // no punctuation after it ("... January 31. REUTER"), also when doubled. "told Reuters." and
     // "told Reuter." are text, not signatures, and stay.
     for (bool changed = true; changed && !paragraphs.empty();) {
         changed = false;
@@ -254,7 +267,9 @@ InputFormat detect_input_format(const fs::path& path) {
     return *f;
 }
 
-void read_jsonl(std::istream& in, const std::string& file_name, const ArticleSink& sink,
+void read_jsonl(std::istream& in,
+                const std::string& file_name,
+                const ArticleSink& sink,
                 const ErrorSink& errors) {
     std::string line;
     std::size_t line_no = 0;
@@ -269,7 +284,9 @@ void read_jsonl(std::istream& in, const std::string& file_name, const ArticleSin
             std::string what = e.what();
             // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
             auto bracket = what.find("] ");
-            errors({file_name, line_no, "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))});
+            errors({file_name, line_no,
+                    "invalid JSON: " +
+                        (bracket == std::string::npos ? what : what.substr(bracket + 2))});
             continue;
         } catch (const std::exception& e) {
             errors({file_name, line_no, e.what()});
@@ -280,8 +297,11 @@ void read_jsonl(std::istream& in, const std::string& file_name, const ArticleSin
     if (in.bad()) errors({file_name, line_no, "read error"});
 }
 
-void read_text(std::istream& in, const std::string& id, const std::string& file_name,
-               const ArticleSink& sink, const ErrorSink& errors) {
+void read_text(std::istream& in,
+               const std::string& id,
+               const std::string& file_name,
+               const ArticleSink& sink,
+               const ErrorSink& errors) {
     std::ostringstream ss;
     ss << in.rdbuf();
     std::string content = to_valid_utf8(strip_bom(ss.str()));
@@ -307,7 +327,9 @@ void read_text(std::istream& in, const std::string& id, const std::string& file_
     sink(std::move(a));
 }
 
-ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const ArticleSink& sink,
+ReutersCounts read_reuters(std::istream& in,
+                           const std::string& file_name,
+                           const ArticleSink& sink,
                            const ErrorSink& errors) {
     std::ostringstream ss;
     ss << in.rdbuf();
@@ -352,12 +374,14 @@ ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const
             ++counts.no_body;
             continue;
         }
-        if (auto title = element(record, "TITLE")) a.title = collapse_whitespace(decode_sgml(*title));
+        if (auto title = element(record, "TITLE"))
+            a.title = collapse_whitespace(decode_sgml(*title));
         if (auto date = element(record, "DATE")) {
             auto ts = reuters_date(decode_sgml(*date));
             if (!ts) {
-                errors({file_name, line, "NEWID " + a.id + ": unreadable DATE \"" +
-                                             std::string(trim(*date)) + "\""});
+                errors(
+                    {file_name, line,
+                     "NEWID " + a.id + ": unreadable DATE \"" + std::string(trim(*date)) + "\""});
                 continue;
             }
             a.published = *ts;
@@ -372,20 +396,24 @@ ReutersCounts read_reuters(std::istream& in, const std::string& file_name, const
         }
         sink(std::move(a));
     }
-    if (counts.records == 0) errors({file_name, 0, "no <REUTERS> records: not a Reuters-21578 SGML file"});
+    if (counts.records == 0)
+        errors({file_name, 0, "no <REUTERS> records: not a Reuters-21578 SGML file"});
     return counts;
 }
 
-std::vector<std::pair<fs::path, InputFormat>> input_files(const fs::path& path, std::optional<InputFormat> format) {
+std::vector<std::pair<fs::path, InputFormat>> input_files(const fs::path& path,
+                                                          std::optional<InputFormat> format) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw std::invalid_argument("no such file or folder: " + path.string());
+    if (!fs::exists(path, ec))
+        throw std::invalid_argument("no such file or folder: " + path.string());
     std::vector<std::pair<fs::path, InputFormat>> files;
     if (!fs::is_directory(path, ec)) {
         files.emplace_back(path, format ? *format : detect_input_format(path));
         return files;
     }
     std::vector<fs::path> all;
-    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (it->is_regular_file(ec) && !is_readme(it->path())) all.push_back(it->path());
@@ -410,8 +438,11 @@ std::vector<std::pair<fs::path, InputFormat>> input_files(const fs::path& path, 
     return files;
 }
 
-ReadCounts read_path(const fs::path& path, std::optional<InputFormat> format, const ArticleSink& sink,
-                     const ErrorSink& errors, const std::function<void(std::uintmax_t)>& file_done) {
+ReadCounts read_path(const fs::path& path,
+                     std::optional<InputFormat> format,
+                     const ArticleSink& sink,
+                     const ErrorSink& errors,
+                     const std::function<void(std::uintmax_t)>& file_done) {
     const auto files = input_files(path, format);
     std::error_code ec;
     const bool is_folder = fs::is_directory(path, ec);

@@ -1,8 +1,7 @@
 // Tag schemes, CoNLL-2003 and GMB readers, chunk scores (see include/herald/ner/model.hpp).
+#include <fstream>
 #include <herald/ner/model.hpp>
 #include <herald/text/strings.hpp>
-
-#include <fstream>
 #include <stdexcept>
 
 namespace herald {
@@ -50,8 +49,10 @@ std::vector<std::string> chunks_to_iob1(const std::vector<Chunk>& chunks, std::s
         const Chunk& ch = chunks[c];
         const std::string inside = "I-" + std::string(conll_type_name(ch.type));
         for (std::size_t i = ch.first; i < ch.last && i < n; ++i) tags[i] = inside;
-        const bool touches_same = c > 0 && chunks[c - 1].last == ch.first && chunks[c - 1].type == ch.type;
-        if (touches_same && ch.first < n) tags[ch.first] = "B-" + std::string(conll_type_name(ch.type));
+        const bool touches_same =
+            c > 0 && chunks[c - 1].last == ch.first && chunks[c - 1].type == ch.type;
+        if (touches_same && ch.first < n)
+            tags[ch.first] = "B-" + std::string(conll_type_name(ch.type));
     }
     return tags;
 }

@@ -1,11 +1,10 @@
 // Entity mentions and canonical names (see include/herald/ner/entities.hpp).
-#include <herald/ner/entities.hpp>
-#include <herald/ner/tokenizer.hpp>
-#include <herald/text/schema.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <herald/ner/entities.hpp>
+#include <herald/ner/tokenizer.hpp>
+#include <herald/text/schema.hpp>
 #include <map>
 #include <numeric>
 
@@ -40,19 +39,102 @@ bool has_letter_or_digit(std::string_view t) {
 }  // namespace
 
 bool is_title(std::string_view word) {
-    static const std::array<std::string_view, 96> titles = {
-        "president", "vice-president", "president-elect", "gov", "governor", "dr", "doctor",
-        "mr", "mrs", "ms", "miss", "messrs", "sir", "dame", "lord", "lady", "minister",
-        "premier", "chancellor", "sen", "senator", "rep", "representative", "congressman",
-        "congresswoman", "mp", "mep", "mps", "judge", "justice", "king", "queen", "prince",
-        "princess", "pope", "rev", "reverend", "father", "gen", "general", "col", "colonel",
-        "lt", "lieutenant", "capt", "captain", "sgt", "sergeant", "adm", "admiral", "maj",
-        "prof", "professor", "secretary", "ambassador", "mayor", "chairman", "chairwoman",
-        "chief", "coach", "spokesman", "spokeswoman", "sheikh", "ayatollah", "cardinal",
-        "bishop", "archbishop", "rabbi", "imam", "commissioner", "inspector", "detective",
-        "sheriff", "officer", "attorney", "agent", "chair", "ceo", "emir", "sultan", "crown",
-        "deputy", "state", "sec", "gens", "sens", "reps", "speaker", "leader", "director",
-        "manager", "pres", "hon", "cmdr", "supt", "mme"};
+    static const std::array<std::string_view, 96> titles = {"president",
+                                                            "vice-president",
+                                                            "president-elect",
+                                                            "gov",
+                                                            "governor",
+                                                            "dr",
+                                                            "doctor",
+                                                            "mr",
+                                                            "mrs",
+                                                            "ms",
+                                                            "miss",
+                                                            "messrs",
+                                                            "sir",
+                                                            "dame",
+                                                            "lord",
+                                                            "lady",
+                                                            "minister",
+                                                            "premier",
+                                                            "chancellor",
+                                                            "sen",
+                                                            "senator",
+                                                            "rep",
+                                                            "representative",
+                                                            "congressman",
+                                                            "congresswoman",
+                                                            "mp",
+                                                            "mep",
+                                                            "mps",
+                                                            "judge",
+                                                            "justice",
+                                                            "king",
+                                                            "queen",
+                                                            "prince",
+                                                            "princess",
+                                                            "pope",
+                                                            "rev",
+                                                            "reverend",
+                                                            "father",
+                                                            "gen",
+                                                            "general",
+                                                            "col",
+                                                            "colonel",
+                                                            "lt",
+                                                            "lieutenant",
+                                                            "capt",
+                                                            "captain",
+                                                            "sgt",
+                                                            "sergeant",
+                                                            "adm",
+                                                            "admiral",
+                                                            "maj",
+                                                            "prof",
+                                                            "professor",
+                                                            "secretary",
+                                                            "ambassador",
+                                                            "mayor",
+                                                            "chairman",
+                                                            "chairwoman",
+                                                            "chief",
+                                                            "coach",
+                                                            "spokesman",
+                                                            "spokeswoman",
+                                                            "sheikh",
+                                                            "ayatollah",
+                                                            "cardinal",
+                                                            "bishop",
+                                                            "archbishop",
+                                                            "rabbi",
+                                                            "imam",
+                                                            "commissioner",
+                                                            "inspector",
+                                                            "detective",
+                                                            "sheriff",
+                                                            "officer",
+                                                            "attorney",
+                                                            "agent",
+                                                            "chair",
+                                                            "ceo",
+                                                            "emir",
+                                                            "sultan",
+                                                            "crown",
+                                                            "deputy",
+                                                            "state",
+                                                            "sec",
+                                                            "gens",
+                                                            "sens",
+                                                            "reps",
+                                                            "speaker",
+                                                            "leader",
+                                                            "director",
+                                                            "manager",
+                                                            "pres",
+                                                            "hon",
+                                                            "cmdr",
+                                                            "supt",
+                                                            "mme"};
     std::string w = ascii_lower(word);
     if (!w.empty() && w.back() == '.') w.pop_back();
     return std::find(titles.begin(), titles.end(), w) != titles.end();
@@ -71,8 +153,8 @@ bool is_designator(std::string_view word) {
     for (char c : word) {
         if (c != '.') w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    static const char* const kWords[] = {"co", "corp", "inc", "ltd", "plc", "llc", "ag", "sa", "nv",
-                                         "bv", "gmbh", "spa"};
+    static const char* const kWords[] = {"co", "corp", "inc", "ltd", "plc",  "llc",
+                                         "ag", "sa",   "nv",  "bv",  "gmbh", "spa"};
     for (const char* k : kWords) {
         if (w == k) return true;
     }
@@ -155,7 +237,8 @@ std::string title_case(std::string_view name) {
         for (char c : word) {
             if (c >= 'A' && c <= 'Z') {
                 ++letters;
-                vowel = vowel || c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' || c == 'Y';
+                vowel =
+                    vowel || c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' || c == 'Y';
             }
             period = period || c == '.';
         }
@@ -179,7 +262,8 @@ std::string title_case(std::string_view name) {
 bool is_acronym(EntityType type, std::string_view name) {
     if (type != EntityType::organization && type != EntityType::misc) return false;
     if (name.find(' ') != std::string_view::npos) return false;
-    const auto letters = std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    const auto letters =
+        std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     return letters > 0 && letters <= 5;
 }
 
@@ -194,7 +278,8 @@ std::vector<std::string> name_words(std::string_view name) {
 
 bool contains_run(const std::vector<std::string>& longer, const std::vector<std::string>& shorter) {
     if (shorter.empty() || shorter.size() >= longer.size()) return false;
-    return std::search(longer.begin(), longer.end(), shorter.begin(), shorter.end()) != longer.end();
+    return std::search(longer.begin(), longer.end(), shorter.begin(), shorter.end()) !=
+           longer.end();
 }
 
 }  // namespace
@@ -227,7 +312,8 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
     for (const Mention& g : given) add(g, nullptr);
     for (std::size_t k : order) add(mentions[k], &mentions[k]);
 
-    // 1. One display form per (type, key): first mixed-case, else first lower-case, else title-cased.
+    // 1. One display form per (type, key): first mixed-case, else first lower-case, else
+    // title-cased.
     std::map<std::pair<EntityType, std::string>, std::string> display;
     std::map<std::pair<EntityType, std::string>, int> rank;  // 0 mixed, 1 lower, 2 caps
     for (const Item& it : items) {
@@ -253,7 +339,8 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
             // "Putin" tagged as a place after "Vladimir Putin": a person's name, retyped.
             for (std::size_t j = 0; j < i; ++j) {
                 const Item& earlier = items[j];
-                if (earlier.type != EntityType::person || !contains_run(earlier.words, it.words)) continue;
+                if (earlier.type != EntityType::person || !contains_run(earlier.words, it.words))
+                    continue;
                 if (best == nullptr || earlier.words.size() > best->words.size()) best = &earlier;
             }
             if (best != nullptr) {
@@ -273,7 +360,8 @@ std::filesystem::path default_ner_model() {
     return std::filesystem::path(HERALD_MODEL_DIR) / "ner-en.bin";
 }
 
-std::vector<std::vector<Entity>> paragraph_entities(const Article& article, const EntityExtractor* extractor) {
+std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
+                                                    const EntityExtractor* extractor) {
     std::vector<std::vector<Entity>> out(article.paragraphs.size());
     if (out.empty()) return out;
 
@@ -319,7 +407,8 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article, cons
         bool placed = false;
         for (std::size_t p = 0; p < lowered.size(); ++p) {
             bool here = lowered[p].find(key) != std::string::npos;
-            for (const auto& e : out[p]) here = here || (e.type == g.type && schema::entity_key(e.text) == key);
+            for (const auto& e : out[p])
+                here = here || (e.type == g.type && schema::entity_key(e.text) == key);
             if (here) {
                 add_once(out[p], g.type, g.canonical);
                 placed = true;

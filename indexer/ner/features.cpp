@@ -1,7 +1,6 @@
 // Features, labels and decoding of the NER tagger (see ner_features.hpp).
-#include <herald/ner/detail/features.hpp>
-
 #include <algorithm>
+#include <herald/ner/detail/features.hpp>
 #include <limits>
 #include <string>
 
@@ -135,10 +134,9 @@ void describe(std::string_view w, TokenInfo& t) {
         const char k = char_class(w, i);
         if (k == 'X' || k == 'x') t.has_letter = true;
         if (k == 'x') t.has_lower = true;
-        const std::size_t run = shape.size() >= 2 && shape[shape.size() - 1] == k &&
-                                        shape[shape.size() - 2] == k
-                                    ? 2
-                                    : 0;
+        const std::size_t run =
+            shape.size() >= 2 && shape[shape.size() - 1] == k && shape[shape.size() - 2] == k ? 2
+                                                                                              : 0;
         if (run == 0) shape += k;
         if (short_shape.empty() || short_shape.back() != k) short_shape += k;
     }
@@ -216,11 +214,12 @@ void sentence_features(const Lexicon& lexicon,
             for (int type = 0; type < kTypes; ++type) {
                 if (!(best_mask & (1u << type))) continue;
                 for (std::size_t k = i; k < i + best_len; ++k) {
-                    int pos = best_len == 1 ? kUnit
-                              : k == i      ? kBegin
+                    int pos = best_len == 1           ? kUnit
+                              : k == i                ? kBegin
                               : k + 1 == i + best_len ? kLast
                                                       : kInside;
-                    if (info[k].gaz_type[type] == 0) info[k].gaz_type[type] = static_cast<std::uint8_t>(1 + pos);
+                    if (info[k].gaz_type[type] == 0)
+                        info[k].gaz_type[type] = static_cast<std::uint8_t>(1 + pos);
                 }
             }
         }
@@ -240,7 +239,9 @@ void sentence_features(const Lexicon& lexicon,
         const TokenInfo& m2 = at(i - 2);
         const TokenInfo& p1 = at(i + 1);
         const TokenInfo& p2 = at(i + 2);
-        auto add = [&](std::uint64_t h) { feats.push_back(static_cast<std::uint32_t>(mix(h) >> shift)); };
+        auto add = [&](std::uint64_t h) {
+            feats.push_back(static_cast<std::uint32_t>(mix(h) >> shift));
+        };
         auto f = [&](Template id, std::uint64_t v) { add(combine(id, v)); };
         add(kBias);
         f(kWord, t.word);
@@ -267,12 +268,14 @@ void sentence_features(const Lexicon& lexicon,
         const bool first = idx == 0 || (idx == 1 && opening_punct(words[0]));
         f(kFirstxShort0, combine(first ? 1 : 2, t.short_shape));
         f(kCapsSentencexShort0, combine(caps_sentence ? 1 : 2, t.short_shape));
-        const std::uint64_t context = (first ? 1 : 0) | (caps_sentence ? 2 : 0) | (t.capitalized ? 4 : 0) | (t.has_lower ? 8 : 0);
+        const std::uint64_t context = (first ? 1 : 0) | (caps_sentence ? 2 : 0) |
+                                      (t.capitalized ? 4 : 0) | (t.has_lower ? 8 : 0);
         f(kCapClass0, combine(context, t.cap_class));
         f(kCapClassM1, combine(m1.capitalized | (caps_sentence ? 2 : 0), m1.cap_class));
         f(kCapClassP1, combine(p1.capitalized | (caps_sentence ? 2 : 0), p1.cap_class));
         for (int type = 0; type < kTypes; ++type) {
-            if (t.gaz_type[type]) f(kGazetteer, combine(type * 8 + t.gaz_type[type], t.capitalized));
+            if (t.gaz_type[type])
+                f(kGazetteer, combine(type * 8 + t.gaz_type[type], t.capitalized));
             if (m1.gaz_type[type]) f(kGazetteerM1, type * 8 + m1.gaz_type[type]);
             if (p1.gaz_type[type]) f(kGazetteerP1, type * 8 + p1.gaz_type[type]);
         }

@@ -1,16 +1,14 @@
 // The averaged structured perceptron: tagging and the model file (see herald/ner/model.hpp;
 // training is in ner/train/trainer.cpp).
-#include <herald/ner/model.hpp>
-#include <herald/ner/tokenizer.hpp>
-
-#include <herald/ner/detail/features.hpp>
-#include <herald/ner/detail/model_impl.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <herald/ner/detail/features.hpp>
+#include <herald/ner/detail/model_impl.hpp>
+#include <herald/ner/model.hpp>
+#include <herald/ner/tokenizer.hpp>
 #include <iomanip>
 #include <numeric>
 #include <ostream>
@@ -21,7 +19,6 @@
 namespace herald {
 
 using namespace ner_detail;
-
 
 NerModel::NerModel(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
@@ -40,8 +37,9 @@ ChunkScores NerModel::evaluate(const std::vector<LabeledSentence>& data) const {
     return scores;
 }
 
-std::size_t NerModel::weight_count() const { return impl_->values.size(); }
-
+std::size_t NerModel::weight_count() const {
+    return impl_->values.size();
+}
 
 // ---------------------------------------------------------------------------------------------
 // The model file
@@ -174,8 +172,9 @@ NerModel NerModel::load(const std::filesystem::path& file) {
     for (std::size_t k = 0; k < sizeof kMagic; ++k) r.raw<char>();
     const auto version = r.raw<std::uint32_t>();
     if (version != kVersion) {
-        throw std::runtime_error("NER model " + name + " has format version " + std::to_string(version) +
-                                 "; this program reads version " + std::to_string(kVersion));
+        throw std::runtime_error("NER model " + name + " has format version " +
+                                 std::to_string(version) + "; this program reads version " +
+                                 std::to_string(kVersion));
     }
     std::uint64_t stored;
     std::memcpy(&stored, data.data() + data.size() - 8, 8);

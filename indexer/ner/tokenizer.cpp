@@ -1,9 +1,8 @@
 // News tokenizer and sentence splitter (see include/herald/ner/tokenizer.hpp).
-#include <herald/ner/tokenizer.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <herald/ner/tokenizer.hpp>
 #include <string>
 
 namespace herald {
@@ -44,19 +43,29 @@ CharClass classify(char32_t c) {
     if (c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000) {
         return CharClass::space;
     }
-    if ((c >= 0x80 && c <= 0xBF && c != 0xAA && c != 0xB5 && c != 0xBA) || c == 0xD7 ||
-        c == 0xF7 || (c >= 0x2010 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
+    if ((c >= 0x80 && c <= 0xBF && c != 0xAA && c != 0xB5 && c != 0xBA) || c == 0xD7 || c == 0xF7 ||
+        (c >= 0x2010 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F)) {
         return CharClass::punct;
     }
     return CharClass::word;
 }
 
-bool is_apostrophe(char32_t c) { return c == '\'' || c == 0x2019; }
-bool is_ascii_alpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_ascii_upper(char32_t c) { return c >= 'A' && c <= 'Z'; }
-bool is_ascii_lower(char32_t c) { return c >= 'a' && c <= 'z'; }
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_apostrophe(char32_t c) {
+    return c == '\'' || c == 0x2019;
+}
+bool is_ascii_alpha(char32_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_ascii_upper(char32_t c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_ascii_lower(char32_t c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_digit(char32_t c) {
+    return c >= '0' && c <= '9';
+}
 
 class Scanner {
    public:
@@ -117,16 +126,16 @@ std::size_t scan_word(const Scanner& sc, std::size_t start) {
             i = next;  // 1,000.5 or 10:30
             continue;
         }
-        if (c.value == '&' && is_ascii_upper(prev.value) &&
-            is_ascii_upper(sc.at(next).value)) {
+        if (c.value == '&' && is_ascii_upper(prev.value) && is_ascii_upper(sc.at(next).value)) {
             i = next;  // AT&T, S&P
             continue;
         }
         if (is_apostrophe(c.value) && sc.word_at(next)) {
             if (clitic_length(sc, i) > 0) return i;  // Varga’s → Varga + ’s
             // n't: "don't" → "do" + "n't"
-            if ((prev.value == 'n' || prev.value == 'N') && (sc.at(next).value == 't' || sc.at(next).value == 'T') &&
-                !sc.word_at(next + 1) && i - 1 > start) {
+            if ((prev.value == 'n' || prev.value == 'N') &&
+                (sc.at(next).value == 't' || sc.at(next).value == 'T') && !sc.word_at(next + 1) &&
+                i - 1 > start) {
                 return i - 1;
             }
             i = next;  // O’Neill
@@ -144,12 +153,12 @@ bool single_letter(std::string_view word) {
 
 bool is_abbreviation(std::string_view word) {
     static const std::array<std::string_view, 62> list = {
-        "Mr",   "Mrs",  "Ms",   "Dr",    "Gov",  "Sen",  "Rep",  "St",   "Gen",  "Col",  "Lt",
-        "Sgt",  "Capt", "Cmdr", "Adm",   "Maj",  "Rev",  "Hon",  "Prof", "Pres", "Jr",   "Sr",
-        "Jan",  "Feb",  "Mar",  "Apr",   "Jun",  "Jul",  "Aug",  "Sep",  "Sept", "Oct",  "Nov",
-        "Dec",  "Corp", "Inc",  "Ltd",   "Co",   "Bros", "Cos",  "vs",   "etc",  "No",   "Mt",
-        "Ft",   "Ave",  "Dept", "Univ",  "Assn", "MR",   "MRS",  "DR",   "GOV",  "SEN",  "CORP",
-        "INC",  "LTD",  "CO",   "Messrs", "Gens", "Reps", "Sens"};
+        "Mr",  "Mrs",  "Ms",   "Dr",     "Gov",  "Sen",  "Rep", "St",   "Gen",  "Col", "Lt",
+        "Sgt", "Capt", "Cmdr", "Adm",    "Maj",  "Rev",  "Hon", "Prof", "Pres", "Jr",  "Sr",
+        "Jan", "Feb",  "Mar",  "Apr",    "Jun",  "Jul",  "Aug", "Sep",  "Sept", "Oct", "Nov",
+        "Dec", "Corp", "Inc",  "Ltd",    "Co",   "Bros", "Cos", "vs",   "etc",  "No",  "Mt",
+        "Ft",  "Ave",  "Dept", "Univ",   "Assn", "MR",   "MRS", "DR",   "GOV",  "SEN", "CORP",
+        "INC", "LTD",  "CO",   "Messrs", "Gens", "Reps", "Sens"};
     return std::find(list.begin(), list.end(), word) != list.end();
 }
 
@@ -166,12 +175,13 @@ std::vector<Token> tokenize(std::string_view text) {
             continue;
         }
         if (cls == CharClass::punct) {
-            if (std::size_t n = clitic_length(sc, i); n > 0 && !out.empty() && out.back().end == i) {
+            if (std::size_t n = clitic_length(sc, i);
+                n > 0 && !out.empty() && out.back().end == i) {
                 emit(i, i + n);  // ’s after a word
                 i += n;
                 continue;
             }
-            if ((c.value == '.' && text.substr(i, 3) == "...") ) {
+            if ((c.value == '.' && text.substr(i, 3) == "...")) {
                 emit(i, i + 3);
                 i += 3;
                 continue;

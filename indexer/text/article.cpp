@@ -1,14 +1,15 @@
-#include <herald/text/article.hpp>
-
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <herald/text/article.hpp>
 
 namespace herald {
 
 namespace {
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
     static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -61,8 +62,8 @@ std::string article_fingerprint(const Article& article, std::string_view analysi
         h *= 1099511628211ULL;
     };
     mix(analysis);
-    for (const std::string* f : {&article.id, &article.title, &article.published, &article.source, &article.url,
-                                 &article.language}) {
+    for (const std::string* f : {&article.id, &article.title, &article.published, &article.source,
+                                 &article.url, &article.language}) {
         mix(*f);
     }
     mix(std::to_string(article.paragraphs.size()));

@@ -1,16 +1,19 @@
 // Entity type names (see herald/text/entity_type.hpp).
 #include <herald/text/entity_type.hpp>
-
 #include <string>
 
 namespace herald {
 
 std::string_view entity_type_name(EntityType type) {
     switch (type) {
-        case EntityType::person: return "person";
-        case EntityType::place: return "place";
-        case EntityType::organization: return "organization";
-        case EntityType::misc: return "misc";
+        case EntityType::person:
+            return "person";
+        case EntityType::place:
+            return "place";
+        case EntityType::organization:
+            return "organization";
+        case EntityType::misc:
+            return "misc";
     }
     return "misc";
 }
@@ -21,10 +24,14 @@ std::string_view entity_facet_name(EntityType type) {
 
 std::string_view conll_type_name(EntityType type) {
     switch (type) {
-        case EntityType::person: return "PER";
-        case EntityType::place: return "LOC";
-        case EntityType::organization: return "ORG";
-        case EntityType::misc: return "MISC";
+        case EntityType::person:
+            return "PER";
+        case EntityType::place:
+            return "LOC";
+        case EntityType::organization:
+            return "ORG";
+        case EntityType::misc:
+            return "MISC";
     }
     return "MISC";
 }
@@ -51,7 +58,8 @@ std::optional<EntityType> parse_input_entity_type(std::string_view name) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     if (t == "person" || t == "per" || t == "people") return EntityType::person;
-    if (t == "place" || t == "loc" || t == "location" || t == "gpe" || t == "geo") return EntityType::place;
+    if (t == "place" || t == "loc" || t == "location" || t == "gpe" || t == "geo")
+        return EntityType::place;
     if (t == "organization" || t == "organisation" || t == "org") return EntityType::organization;
     if (t == "misc" || t == "other") return EntityType::misc;
     return std::nullopt;

@@ -1,9 +1,8 @@
 // The index folder layout, reading side (see herald/text/index_layout.hpp).
-#include <herald/text/index_layout.hpp>
-
 #include <sys/stat.h>
 
 #include <fstream>
+#include <herald/text/index_layout.hpp>
 #include <sstream>
 
 namespace herald {
@@ -43,8 +42,8 @@ std::string live_generation(const fs::path& dir) {
 std::optional<IndexIdentity> index_identity(const fs::path& dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
-    return IndexIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                         stub_text(dir)};
+    return IndexIdentity{static_cast<std::uint64_t>(st.st_dev),
+                         static_cast<std::uint64_t>(st.st_ino), stub_text(dir)};
 }
 
 }  // namespace herald

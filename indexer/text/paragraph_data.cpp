@@ -1,6 +1,5 @@
 // Paragraph document data (see herald/text/paragraph_data.hpp).
 #include <herald/text/paragraph_data.hpp>
-
 #include <nlohmann/json.hpp>
 
 namespace herald {
@@ -30,15 +29,17 @@ std::string string_at(const nlohmann::json& object, const char* key) {
 
 std::string encode_paragraph_data(const ParagraphData& p) {
     nlohmann::json data = {
-        {kArticleId, p.article_id}, {kParagraph, p.paragraph}, {kTitle, p.title},
-        {kUrl, p.url},              {kSource, p.source},       {kPublished, p.published},
+        {kArticleId, p.article_id}, {kParagraph, p.paragraph},
+        {kTitle, p.title},          {kUrl, p.url},
+        {kSource, p.source},        {kPublished, p.published},
         {kLanguage, p.language},    {kText, p.text},
     };
     if (!p.tags.empty()) data[kTags] = p.tags;
     if (!p.entities.empty()) {
         auto& list = data[kEntities] = nlohmann::json::array();
         for (const auto& e : p.entities) {
-            list.push_back({{kEntityName, e.text}, {kEntityType, std::string(entity_type_name(e.type))}});
+            list.push_back(
+                {{kEntityName, e.text}, {kEntityType, std::string(entity_type_name(e.type))}});
         }
     }
     return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,7 +1,6 @@
-#include <herald/text/schema.hpp>
-
 #include <cstdint>
 #include <cstdio>
+#include <herald/text/schema.hpp>
 #include <stdexcept>
 
 namespace herald::schema {
@@ -47,10 +46,14 @@ std::string unique_term(std::string_view article_id, unsigned paragraph) {
 
 std::string_view entity_prefix(EntityType type) {
     switch (type) {
-        case EntityType::person: return kPerson;
-        case EntityType::place: return kPlace;
-        case EntityType::organization: return kOrganization;
-        case EntityType::misc: return kMisc;
+        case EntityType::person:
+            return kPerson;
+        case EntityType::place:
+            return kPlace;
+        case EntityType::organization:
+            return kOrganization;
+        case EntityType::misc:
+            return kMisc;
     }
     return kMisc;
 }
@@ -62,7 +65,8 @@ std::string entity_key(std::string_view name) {
     for (std::size_t i = 0; i < name.size(); ++i) {
         const auto c = static_cast<unsigned char>(name[i]);
         if (c == 0xE2 && i + 2 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0x80 &&
-            (static_cast<unsigned char>(name[i + 2]) == 0x99 || static_cast<unsigned char>(name[i + 2]) == 0x98)) {
+            (static_cast<unsigned char>(name[i + 2]) == 0x99 ||
+             static_cast<unsigned char>(name[i + 2]) == 0x98)) {
             i += 2;
             if (space && !s.empty()) s += ' ';
             space = false;
@@ -77,9 +81,11 @@ std::string entity_key(std::string_view name) {
         space = false;
         s += static_cast<char>(c);
     }
-    if (s.size() > 2 && (s.compare(s.size() - 2, 2, "'s") == 0 || s.compare(s.size() - 2, 2, "'S") == 0)) {
+    if (s.size() > 2 &&
+        (s.compare(s.size() - 2, 2, "'s") == 0 || s.compare(s.size() - 2, 2, "'S") == 0)) {
         s.resize(s.size() - 2);
-    } else if (s.size() > 2 && s.back() == '\'' && (s[s.size() - 2] == 's' || s[s.size() - 2] == 'S')) {
+    } else if (s.size() > 2 && s.back() == '\'' &&
+               (s[s.size() - 2] == 's' || s[s.size() - 2] == 'S')) {
         s.pop_back();
     }
     return Xapian::Unicode::tolower(s);
@@ -89,7 +95,9 @@ std::string entity_term(EntityType type, std::string_view name) {
     return boolean_term(entity_prefix(type), entity_key(name));
 }
 
-std::string display_key(std::string_view term) { return "display:" + std::string(term); }
+std::string display_key(std::string_view term) {
+    return "display:" + std::string(term);
+}
 
 std::string encode_facets(const std::vector<std::pair<std::string, std::string>>& values) {
     std::string out;

@@ -1,6 +1,5 @@
-#include <herald/text/strings.hpp>
-
 #include <cstdint>
+#include <herald/text/strings.hpp>
 
 namespace herald {
 
@@ -39,14 +38,17 @@ namespace {
 std::size_t valid_sequence(std::string_view s, std::size_t i) {
     auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
     unsigned char c = b(0);
-    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    std::size_t n = c < 0x80                   ? 1
+                    : (c >= 0xC2 && c <= 0xDF) ? 2
+                    : (c >= 0xE0 && c <= 0xEF) ? 3
+                    : (c >= 0xF0 && c <= 0xF4) ? 4
+                                               : 0;
     if (n == 0 || i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k) {
         if ((b(k) & 0xC0) != 0x80) return 0;
     }
     if (n == 3) {
-        if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+        if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
         if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
     }
     if (n == 4) {
@@ -64,8 +66,10 @@ std::string to_valid_utf8(std::string_view bytes) {
     for (std::size_t i = 0; i < bytes.size();) {
         auto c = static_cast<unsigned char>(bytes[i]);
         if (c < 0x80) {
-            if (c >= 0x20 || c == '\n' || c == '\t') out += static_cast<char>(c);
-            else if (c == '\r') out += '\n';
+            if (c >= 0x20 || c == '\n' || c == '\t')
+                out += static_cast<char>(c);
+            else if (c == '\r')
+                out += '\n';
             ++i;
             continue;
         }
@@ -86,19 +90,32 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
 }
 
 std::string_view trim(std::string_view text) {
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
     while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
     return text;

@@ -1,11 +1,10 @@
 // The word rule: what a word of news text is and which term it indexes as. Indexing,
 // query parsing and snippets all go through this file (see include/herald/text/words.hpp).
-#include <herald/text/strings.hpp>
-#include <herald/text/words.hpp>
-
 #include <libstemmer.h>
 
 #include <cctype>
+#include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
 #include <iterator>
 #include <stdexcept>
 #include <unordered_map>
@@ -32,11 +31,13 @@ class LibstemmerStem : public Xapian::StemImplementation {
         if (word.find('_') != std::string::npos) return word;
         auto hit = cache_.find(word);
         if (hit != cache_.end()) return hit->second;
-        const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
-                                               static_cast<int>(word.size()));
-        std::string stem = out == nullptr ? word
-                                          : std::string(reinterpret_cast<const char*>(out),
-                                                        static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+        const sb_symbol* out =
+            sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
+                            static_cast<int>(word.size()));
+        std::string stem = out == nullptr
+                               ? word
+                               : std::string(reinterpret_cast<const char*>(out),
+                                             static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
         if (cache_.size() >= kCacheLimit) cache_.clear();
         cache_.emplace(word, stem);
         return stem;
@@ -52,24 +53,32 @@ class LibstemmerStem : public Xapian::StemImplementation {
 };
 
 const char* const kEnglishStopWords[] = {
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
-    "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me", "more",
-    "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other",
-    "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
-    "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
-    "yourself", "yourselves"};
+    "a",      "about",  "above", "after",   "again",   "against", "all",      "am",
+    "an",     "and",    "any",   "are",     "as",      "at",      "be",       "because",
+    "been",   "before", "being", "below",   "between", "both",    "but",      "by",
+    "can",    "did",    "do",    "does",    "doing",   "down",    "during",   "each",
+    "few",    "for",    "from",  "further", "had",     "has",     "have",     "having",
+    "he",     "her",    "here",  "hers",    "herself", "him",     "himself",  "his",
+    "how",    "i",      "if",    "in",      "into",    "is",      "it",       "its",
+    "itself", "me",     "more",  "most",    "my",      "myself",  "no",       "nor",
+    "not",    "of",     "off",   "on",      "once",    "only",    "or",       "other",
+    "our",    "ours",   "out",   "over",    "own",     "same",    "she",      "should",
+    "so",     "some",   "such",  "than",    "that",    "the",     "their",    "them",
+    "then",   "there",  "these", "they",    "this",    "those",   "through",  "to",
+    "too",    "under",  "until", "up",      "very",    "was",     "we",       "were",
+    "what",   "when",   "where", "which",   "while",   "who",     "whom",     "why",
+    "will",   "with",   "would", "you",     "your",    "yours",   "yourself", "yourselves"};
 
 bool is_ascii_alnum(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-bool is_ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_letter(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 // A byte that can belong to a word: ASCII letters/digits, '_' or any non-ASCII byte.
-bool is_word_byte(unsigned char c) { return is_ascii_alnum(c) || c == '_' || c >= 0x80; }
+bool is_word_byte(unsigned char c) {
+    return is_ascii_alnum(c) || c == '_' || c >= 0x80;
+}
 
 // BCP 47 tags: the primary language subtag, lower-cased ("en-US" → "en").
 std::string primary_language(std::string_view language) {
@@ -99,7 +108,9 @@ unsigned code_point_at(std::string_view text, std::size_t i, std::size_t& len) {
     return cp;
 }
 
-bool is_apostrophe(unsigned cp) { return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC; }
+bool is_apostrophe(unsigned cp) {
+    return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+}
 
 bool is_letter(unsigned cp) {
     return Xapian::Unicode::is_wordchar(cp) && !(cp >= '0' && cp <= '9');
@@ -134,16 +145,20 @@ std::string normalize_for_terms(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         auto c = static_cast<unsigned char>(in[i]);
         if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
-            (static_cast<unsigned char>(in[i + 2]) == 0x99 || static_cast<unsigned char>(in[i + 2]) == 0x98)) {
+            (static_cast<unsigned char>(in[i + 2]) == 0x99 ||
+             static_cast<unsigned char>(in[i + 2]) == 0x98)) {
             s += '\'';
             i += 2;
-        } else if (c == 0xEF && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xB8 &&
+        } else if (c == 0xEF && i + 2 < in.size() &&
+                   static_cast<unsigned char>(in[i + 1]) == 0xB8 &&
                    (static_cast<unsigned char>(in[i + 2]) & 0xF0) == 0x80) {
             i += 2;  // variation selectors U+FE00..U+FE0F (emoji presentation) are not words
-        } else if (c == 0xCA && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xBC) {
+        } else if (c == 0xCA && i + 1 < in.size() &&
+                   static_cast<unsigned char>(in[i + 1]) == 0xBC) {
             s += '\'';
             i += 1;
-        } else if (c == 0xEF && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xBC &&
+        } else if (c == 0xEF && i + 2 < in.size() &&
+                   static_cast<unsigned char>(in[i + 1]) == 0xBC &&
                    static_cast<unsigned char>(in[i + 2]) == 0x87) {
             s += '\'';
             i += 2;
@@ -155,7 +170,9 @@ std::string normalize_for_terms(std::string_view in) {
     std::string out;
     out.reserve(s.size());
     const std::size_t n = s.size();
-    auto byte = [&](std::size_t i) -> unsigned char { return i < n ? static_cast<unsigned char>(s[i]) : 0; };
+    auto byte = [&](std::size_t i) -> unsigned char {
+        return i < n ? static_cast<unsigned char>(s[i]) : 0;
+    };
     for (std::size_t i = 0; i < n;) {
         unsigned char c = byte(i);
         // Initialism: L.L(.L)*[.] at a word start, not followed by a word byte.
@@ -183,7 +200,8 @@ std::string normalize_for_terms(std::string_view in) {
         }
         if (c == '\'' && i > 0 && is_word_byte(byte(i - 1))) {
             // "'s" possessive
-            if ((byte(i + 1) == 's' || byte(i + 1) == 'S') && !is_word_byte(byte(i + 2)) && byte(i + 2) != '\'') {
+            if ((byte(i + 1) == 's' || byte(i + 1) == 'S') && !is_word_byte(byte(i + 2)) &&
+                byte(i + 2) != '\'') {
                 i += 2;
                 continue;
             }
@@ -234,7 +252,8 @@ std::vector<WordSpan> split_words(std::string_view text) {
                 continue;
             }
             // Numbers keep their separators: "1,164", "5.93".
-            if ((cp == '.' || cp == ',') && prev >= '0' && prev <= '9' && next >= '0' && next <= '9') {
+            if ((cp == '.' || cp == ',') && prev >= '0' && prev <= '9' && next >= '0' &&
+                next <= '9') {
                 prev = next;
                 i += len + next_len;
                 continue;
@@ -249,7 +268,8 @@ std::vector<WordSpan> split_words(std::string_view text) {
                     // Keep the closing dot of "U.S." inside the word.
                     if (after_cp == '.') {
                         std::size_t l3 = 0;
-                        unsigned beyond = after + l2 < text.size() ? code_point_at(text, after + l2, l3) : 0;
+                        unsigned beyond =
+                            after + l2 < text.size() ? code_point_at(text, after + l2, l3) : 0;
                         if (!Xapian::Unicode::is_wordchar(beyond)) i = after + l2;
                     }
                     continue;

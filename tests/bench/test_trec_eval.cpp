@@ -1,9 +1,8 @@
 // bench/trec_eval.hpp against values computed by hand as trec_eval -c computes them.
-#include "../../bench/trec_eval.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <sstream>
+
+#include "../../bench/trec_eval.hpp"
 
 using namespace herald::bench;
 
@@ -43,7 +42,8 @@ const char* const kRun =
 }  // namespace
 
 TEST_CASE("ties in score are ranked by docno descending, as trec_eval does", "[bench]") {
-    const std::vector<RunEntry> list = ranked({{"d1", 1.0}, {"d3", 2.0}, {"dX", 1.0}, {"d10", 1.0}, {"d4", 0.5}});
+    const std::vector<RunEntry> list =
+        ranked({{"d1", 1.0}, {"d3", 2.0}, {"dX", 1.0}, {"d10", 1.0}, {"d4", 0.5}});
     std::vector<std::string> order;
     for (const auto& e : list) order.push_back(e.docno);
     CHECK(order == std::vector<std::string>{"d3", "dX", "d10", "d1", "d4"});

@@ -1,8 +1,6 @@
+#include <catch2/catch.hpp>
 #include <herald/index/document.hpp>
 #include <herald/text/schema.hpp>
-
-#include <catch2/catch.hpp>
-
 #include <map>
 #include <set>
 
@@ -30,29 +28,32 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     a.published = "2024-05-16T08:00:00Z";
     a.source = "Test Wire";
     a.url = "https://example.org/1";
-    a.paragraphs = {"First paragraph.", "The pro-Kremlin governor met U.S. envoys on Putin's behalf."};
+    a.paragraphs = {"First paragraph.",
+                    "The pro-Kremlin governor met U.S. envoys on Putin's behalf."};
     a.tags["places"] = {"russia"};
 
     DocumentBuilder builder;
     Xapian::Document doc = builder.paragraph_document(a, 1);
     auto pos = positions(doc);
 
-    CHECK(pos.count("putin") == 1);    // possessive stripped, both apostrophes
+    CHECK(pos.count("putin") == 1);  // possessive stripped, both apostrophes
     CHECK(pos.count("putin's") == 0);
-    CHECK(pos.count("Sputin") == 1);   // title prefix
-    CHECK(pos.count("Stalk") == 1);    // stemmed title word
-    CHECK(pos.count("u_s") == 1);      // never the stop word "us"
+    CHECK(pos.count("Sputin") == 1);  // title prefix
+    CHECK(pos.count("Stalk") == 1);   // stemmed title word
+    CHECK(pos.count("u_s") == 1);     // never the stop word "us"
     CHECK(pos.count("us") == 0);
     REQUIRE(pos.count("pro") == 1);
     REQUIRE(pos.count("kremlin") == 1);
-    CHECK(pos["kremlin"][0] == pos["pro"][0] + 1);  // hyphenated word: adjacent, so a phrase matches
-    CHECK(pos.count("first") == 0);                 // other paragraph's text is not here
-    CHECK(pos.count("Q" "art-1#2") == 1);
+    CHECK(pos["kremlin"][0] ==
+          pos["pro"][0] + 1);        // hyphenated word: adjacent, so a phrase matches
+    CHECK(pos.count("first") == 0);  // other paragraph's text is not here
+    CHECK(pos.count("Q"
+                    "art-1#2") == 1);
     CHECK(pos.count("XAart-1") == 1);
     CHECK(pos.count("XStest wire") == 1);
     CHECK(pos.count("XTPLACESrussia") == 1);
     CHECK(pos.count("Len") == 1);
-    CHECK(pos.count("talk") == 0);     // the headline's plain words are in the lead paragraph only
+    CHECK(pos.count("talk") == 0);  // the headline's plain words are in the lead paragraph only
     auto lead = positions(builder.paragraph_document(a, 0));
     REQUIRE(lead.count("talk") == 1);
     REQUIRE(lead.count("first") == 1);

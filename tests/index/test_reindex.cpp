@@ -1,16 +1,14 @@
 // Nightly re-indexing: incremental runs, prune, rebuild with an atomic switch of generations.
-#include <herald/index/index_job.hpp>
-#include <herald/text/index_layout.hpp>
-#include <herald/searcher/searcher.hpp>
-
-#include <catch2/catch.hpp>
-
-#include "support.hpp"
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <fstream>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/index_layout.hpp>
 #include <sstream>
 #include <thread>
+
+#include "support.hpp"
 
 using namespace herald;
 
@@ -23,7 +21,8 @@ void write_jsonl(const std::filesystem::path& file, const std::vector<std::strin
 
 std::string article(const std::string& id, int paragraphs, const std::string& word = "alpha") {
     std::string body;
-    for (int i = 1; i <= paragraphs; ++i) body += (i > 1 ? "\\n\\n" : "") + word + " paragraph " + std::to_string(i);
+    for (int i = 1; i <= paragraphs; ++i)
+        body += (i > 1 ? "\\n\\n" : "") + word + " paragraph " + std::to_string(i);
     return R"({"id": ")" + id + R"(", "title": "Story )" + id + R"(", "body": ")" + body + R"("})";
 }
 
@@ -32,7 +31,9 @@ struct Run {
     std::string out, err;
 };
 
-Run index(const std::filesystem::path& dir, const std::filesystem::path& input, bool prune = false,
+Run index(const std::filesystem::path& dir,
+          const std::filesystem::path& input,
+          bool prune = false,
           bool rebuild = false) {
     IndexJobOptions options;
     options.index_dir = dir;
@@ -47,11 +48,14 @@ Run index(const std::filesystem::path& dir, const std::filesystem::path& input, 
     return {code, out.str(), err.str()};
 }
 
-Xapian::doccount count(const std::filesystem::path& dir) { return Xapian::Database(dir.string()).get_doccount(); }
+Xapian::doccount count(const std::filesystem::path& dir) {
+    return Xapian::Database(dir.string()).get_doccount();
+}
 
 }  // namespace
 
-TEST_CASE("incremental runs add, replace, skip unchanged, and prune with exact counts", "[indexer]") {
+TEST_CASE("incremental runs add, replace, skip unchanged, and prune with exact counts",
+          "[indexer]") {
     test::TempDir tmp;
     const auto dir = tmp / "idx";
     const auto input = tmp / "news.jsonl";
@@ -59,18 +63,21 @@ TEST_CASE("incremental runs add, replace, skip unchanged, and prune with exact c
     write_jsonl(input, {article("a", 5), article("b", 2), article("c", 1)});
     Run r = index(dir, input);
     REQUIRE(r.code == kExitOk);
-    CHECK_THAT(r.out, Catch::Contains("(3 added, 0 replaced, 0 unchanged, 0 deleted), 8 paragraphs written"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "(3 added, 0 replaced, 0 unchanged, 0 deleted), 8 paragraphs written"));
     CHECK(count(dir) == 8);
 
     r = index(dir, input);  // the same input again
-    CHECK_THAT(r.out, Catch::Contains("(0 added, 0 replaced, 3 unchanged, 0 deleted), 0 paragraphs written"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "(0 added, 0 replaced, 3 unchanged, 0 deleted), 0 paragraphs written"));
     CHECK_THAT(r.out, Catch::Contains("nothing changed"));
     CHECK(count(dir) == 8);
 
     // a shrinks from 5 paragraphs to 3, b is unchanged, d is new; c is not in this input.
     write_jsonl(input, {article("a", 3, "beta"), article("b", 2), article("d", 2)});
     r = index(dir, input);
-    CHECK_THAT(r.out, Catch::Contains("(1 added, 1 replaced, 1 unchanged, 0 deleted), 5 paragraphs written"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "(1 added, 1 replaced, 1 unchanged, 0 deleted), 5 paragraphs written"));
     CHECK(count(dir) == 3 + 2 + 1 + 2);
     CHECK(Xapian::Database(dir.string()).get_termfreq("XAa") == 3);
 
@@ -93,7 +100,8 @@ TEST_CASE("prune never deletes when records could not be read", "[indexer]") {
     CHECK(count(dir) == 2);
 }
 
-TEST_CASE("a new index has generations; a rebuild switches them and removes the old one", "[indexer]") {
+TEST_CASE("a new index has generations; a rebuild switches them and removes the old one",
+          "[indexer]") {
     test::TempDir tmp;
     const auto dir = tmp / "idx";
     const auto input = tmp / "news.jsonl";

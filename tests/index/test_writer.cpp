@@ -1,23 +1,24 @@
+#include <catch2/catch.hpp>
+#include <fstream>
 #include <herald/index/index_job.hpp>
 #include <herald/index/writer.hpp>
 #include <herald/text/schema.hpp>
-
-#include <catch2/catch.hpp>
+#include <sstream>
 
 #include "support.hpp"
-
-#include <fstream>
-#include <sstream>
 
 using namespace herald;
 
 namespace {
 
-Article make_article(const std::string& id, std::size_t paragraphs, const std::string& word = "text") {
+Article make_article(const std::string& id,
+                     std::size_t paragraphs,
+                     const std::string& word = "text") {
     Article a;
     a.id = id;
     a.title = "Title " + id;
-    for (std::size_t i = 0; i < paragraphs; ++i) a.paragraphs.push_back(word + " paragraph " + std::to_string(i + 1));
+    for (std::size_t i = 0; i < paragraphs; ++i)
+        a.paragraphs.push_back(word + " paragraph " + std::to_string(i + 1));
     return a;
 }
 
@@ -48,8 +49,8 @@ TEST_CASE("re-adding an article replaces it: no duplicates, no stale paragraphs"
     }
     CHECK(Xapian::Database(dir.string()).get_doccount() == 5);
     CHECK(docs_with(dir, schema::boolean_term(schema::kArticle, "a")) == 3);
-    CHECK(docs_with(dir, "text") == 2);     // only b's paragraphs keep the old word
-    CHECK(docs_with(dir, "chang") == 3);    // stemmed "changed"
+    CHECK(docs_with(dir, "text") == 2);   // only b's paragraphs keep the old word
+    CHECK(docs_with(dir, "chang") == 3);  // stemmed "changed"
     CHECK(docs_with(dir, schema::unique_term("a", 4)) == 0);
 }
 
@@ -176,7 +177,8 @@ TEST_CASE("over-long words, ids and sources never abort indexing", "[indexer]") 
     a.title = std::string(300, 't');
     a.url = std::string(5000, 'u');
     a.tags["places"] = {std::string(400, 'p')};
-    a.paragraphs = {"before " + std::string(1000, 'x') + " after", std::string(40000, 'y') + " tail"};
+    a.paragraphs = {"before " + std::string(1000, 'x') + " after",
+                    std::string(40000, 'y') + " tail"};
     w.add(a);
     w.add(make_article("next", 1));
     w.commit();

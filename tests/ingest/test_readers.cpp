@@ -1,12 +1,10 @@
+#include <catch2/catch.hpp>
+#include <fstream>
 #include <herald/ingest/paragraphs.hpp>
 #include <herald/ingest/readers.hpp>
-
-#include <catch2/catch.hpp>
+#include <sstream>
 
 #include "support.hpp"
-
-#include <fstream>
-#include <sstream>
 
 using namespace herald;
 
@@ -27,7 +25,8 @@ struct Collected {
 
 TEST_CASE("JSONL reader keeps good records and reports bad ones with their line", "[indexer]") {
     Collected c;
-    ReadCounts counts = read_path(test::data_dir() / "articles.jsonl", std::nullopt, c.sink(), c.error_sink());
+    ReadCounts counts =
+        read_path(test::data_dir() / "articles.jsonl", std::nullopt, c.sink(), c.error_sink());
     CHECK(counts.files == 1);
     CHECK(counts.articles == 4);
     CHECK(counts.skipped == 4);
@@ -49,8 +48,8 @@ TEST_CASE("JSONL reader keeps good records and reports bad ones with their line"
     CHECK(a1.published == "2024-05-16T08:00:00Z");
     CHECK(a1.source == "Test Wire");
     CHECK(a1.paragraphs.size() == 3);
-    CHECK(c.articles[1].language == "en");  // default
-    CHECK(c.articles[2].paragraphs.size() == 3);  // "paragraphs" array
+    CHECK(c.articles[1].language == "en");                     // default
+    CHECK(c.articles[2].paragraphs.size() == 3);               // "paragraphs" array
     CHECK(c.articles[3].published == "2022-02-28T22:00:00Z");  // +02:00 to UTC
     REQUIRE(c.articles[3].entities.size() == 1);
     CHECK(c.articles[3].entities[0].type == EntityType::person);
@@ -59,10 +58,14 @@ TEST_CASE("JSONL reader keeps good records and reports bad ones with their line"
 TEST_CASE("JSONL reader accepts integer ids and rejects unknown entity types", "[indexer]") {
     Collected c;
     std::istringstream in(
-        R"({"id": 42, "body": "one\n\ntwo"})" "\n"
-        R"({"id": "x", "body": "b", "entities": [{"text": "Y", "type": "planet"}]})" "\n"
-        R"({"id": "", "body": "b"})" "\n"
-        R"([1, 2])" "\n");
+        R"({"id": 42, "body": "one\n\ntwo"})"
+        "\n"
+        R"({"id": "x", "body": "b", "entities": [{"text": "Y", "type": "planet"}]})"
+        "\n"
+        R"({"id": "", "body": "b"})"
+        "\n"
+        R"([1, 2])"
+        "\n");
     read_jsonl(in, "inline", c.sink(), c.error_sink());
     REQUIRE(c.articles.size() == 1);
     CHECK(c.articles[0].id == "42");
@@ -99,9 +102,11 @@ TEST_CASE("a file that is not Reuters SGML is reported, not silently empty", "[i
     CHECK_THAT(c.errors[0].message, Catch::Contains("no <REUTERS> records"));
 }
 
-TEST_CASE("plain-text folder: headline first, ids from relative paths, README ignored", "[indexer]") {
+TEST_CASE("plain-text folder: headline first, ids from relative paths, README ignored",
+          "[indexer]") {
     Collected c;
-    ReadCounts counts = read_path(test::data_dir() / "text", std::nullopt, c.sink(), c.error_sink());
+    ReadCounts counts =
+        read_path(test::data_dir() / "text", std::nullopt, c.sink(), c.error_sink());
     CHECK(counts.files == 3);
     CHECK(counts.articles == 2);
     CHECK(counts.skipped == 1);  // empty-body.txt
@@ -109,8 +114,9 @@ TEST_CASE("plain-text folder: headline first, ids from relative paths, README ig
     CHECK(c.articles[0].id == "world/001");
     CHECK(c.articles[0].title == "Storm hits the coast");
     CHECK(c.articles[0].paragraphs ==
-          std::vector<std::string>{"Strong winds and floods hit the coast on Sunday. The storm moved north overnight.",
-                                   "Officials said power would return within days."});
+          std::vector<std::string>{
+              "Strong winds and floods hit the coast on Sunday. The storm moved north overnight.",
+              "Officials said power would return within days."});
     CHECK(c.articles[1].id == "world/002");
     REQUIRE(c.errors.size() == 1);
     CHECK_THAT(c.errors[0].file, Catch::EndsWith("empty-body.txt"));
@@ -131,7 +137,8 @@ TEST_CASE("Reuters SGML: entities, signature, Latin-1, dates and tags", "[indexe
     CHECK(a.published == "1987-02-26T15:01:01Z");
     CHECK(a.source == "Reuters");
     REQUIRE(a.paragraphs.size() == 3);
-    CHECK(a.paragraphs[0] == "Rain fell in the test cocoa zone, improving prospects for the crop, traders said.");
+    CHECK(a.paragraphs[0] ==
+          "Rain fell in the test cocoa zone, improving prospects for the crop, traders said.");
     CHECK(a.paragraphs[1] == "Arrivals were 155,221 bags <of 60 kilos> at M\u00fcnchen prices.");
     CHECK(a.paragraphs[2] == "Exporters expect more rain next week.");
     CHECK(a.tags.at("topics") == std::vector<std::string>{"cocoa", "coffee"});
@@ -143,7 +150,8 @@ TEST_CASE("Reuters SGML: entities, signature, Latin-1, dates and tags", "[indexe
     CHECK(b.id == "103");
     CHECK(b.published == "1987-03-05T09:10:11Z");
     REQUIRE(b.paragraphs.size() == 1);
-    CHECK(b.paragraphs[0] == "Federal Reserve Chairman Paul Volcker said growth would stay steady this year.");
+    CHECK(b.paragraphs[0] ==
+          "Federal Reserve Chairman Paul Volcker said growth would stay steady this year.");
     CHECK(b.tags.at("people") == std::vector<std::string>{"volcker"});
     CHECK(b.tags.at("exchanges") == std::vector<std::string>{"nyse"});
 }
@@ -156,20 +164,25 @@ TEST_CASE("format detection by extension and by name", "[indexer]") {
     CHECK(parse_input_format("reuters") == InputFormat::reuters);
     CHECK_THROWS_AS(parse_input_format("xml"), std::invalid_argument);
     Collected c;
-    CHECK_THROWS_AS(read_path("/nonexistent/herald", std::nullopt, c.sink(), c.error_sink()), std::invalid_argument);
+    CHECK_THROWS_AS(read_path("/nonexistent/herald", std::nullopt, c.sink(), c.error_sink()),
+                    std::invalid_argument);
 }
 
 TEST_CASE("Reuters signatures go, doubled or glued; 'told Reuters.' stays", "[indexer]") {
     Collected c;
     std::istringstream in(
-        "<REUTERS NEWID=\"1\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Net profit rose.\n"
+        "<REUTERS NEWID=\"1\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Net "
+        "profit rose.\n"
         "    Note: period ended January 31.\nREUTER\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n"
-        "<REUTERS NEWID=\"2\"><DATE>4-MAR-1987 17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Prices fell.\n"
+        "<REUTERS NEWID=\"2\"><DATE>4-MAR-1987 "
+        "17:33:09.00</DATE><TEXT><TITLE>T</TITLE><BODY>Prices fell.\n"
         "    The plan is fine, he told Reuters.\n Reuter...\n&#3;</BODY></TEXT></REUTERS>\n");
     read_reuters(in, "inline.sgm", c.sink(), c.error_sink());
     REQUIRE(c.articles.size() == 2);
-    CHECK(c.articles[0].paragraphs == std::vector<std::string>{"Net profit rose.", "Note: period ended January 31."});
-    CHECK(c.articles[1].paragraphs == std::vector<std::string>{"Prices fell.", "The plan is fine, he told Reuters."});
+    CHECK(c.articles[0].paragraphs ==
+          std::vector<std::string>{"Net profit rose.", "Note: period ended January 31."});
+    CHECK(c.articles[1].paragraphs ==
+          std::vector<std::string>{"Prices fell.", "The plan is fine, he told Reuters."});
 }
 
 TEST_CASE("split_paragraphs splits at blank lines and joins lines", "[indexer]") {
@@ -182,7 +195,8 @@ TEST_CASE("split_paragraphs splits at blank lines and joins lines", "[indexer]")
 
 TEST_CASE("split_paragraphs can also break at an indented line, as Reuters bodies do", "[ingest]") {
     const std::string body = "  First para\ngoes on.\n  Second para\n\n\tThird.";
-    CHECK(split_paragraphs(body) == std::vector<std::string>{"First para goes on. Second para", "Third."});
+    CHECK(split_paragraphs(body) ==
+          std::vector<std::string>{"First para goes on. Second para", "Third."});
     CHECK(split_paragraphs(body, ParagraphBreak::blank_line_or_indent) ==
           std::vector<std::string>{"First para goes on.", "Second para", "Third."});
 }

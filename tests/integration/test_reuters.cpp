@@ -1,18 +1,17 @@
 // Indexes all of Reuters-21578 from ../shared/corpus (skipped with a message when absent)
 // and checks counts and answers verified by reading the collection.
+#include <catch2/catch.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
-
-#include <catch2/catch.hpp>
-
-#include "support.hpp"
-
 #include <set>
 #include <sstream>
 
+#include "support.hpp"
+
 using namespace herald;
 
-TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly", "[integration]") {
+TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly",
+          "[integration]") {
     const auto corpus = test::shared_corpus() / "reuters21578";
     if (!std::filesystem::exists(corpus / "reut2-000.sgm")) {
         WARN("skipped: " << corpus << " is not present");
@@ -27,7 +26,9 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     REQUIRE(run_index_job(options, out, err) == kExitOk);
     INFO(out.str());
     // 21,578 records, 19,043 with a body; paragraphs start at a newline followed by indentation.
-    CHECK_THAT(out.str(), Catch::Contains("indexed 19043 articles (19043 added, 0 replaced, 0 unchanged, 0 deleted)"));
+    CHECK_THAT(out.str(),
+               Catch::Contains(
+                   "indexed 19043 articles (19043 added, 0 replaced, 0 unchanged, 0 deleted)"));
     CHECK_THAT(out.str(), Catch::Contains("2535 without body"));
     CHECK(err.str().empty());
     const Xapian::doccount paragraphs = Xapian::Database(options.index_dir.string()).get_doccount();
@@ -36,7 +37,8 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     Searcher searcher(options.index_dir);
     SearchRequest request;
 
-    // "Comissaria Smith" occurs only in NEWID 1 (BAHIA COCOA REVIEW), in its paragraphs 1, 4, 7, 11 and 15.
+    // "Comissaria Smith" occurs only in NEWID 1 (BAHIA COCOA REVIEW), in its paragraphs 1, 4, 7, 11
+    // and 15.
     request.query = "\"Comissaria Smith\"";
     request.limit = 20;
     SearchResult r = searcher.search(request);
@@ -66,7 +68,8 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     std::set<std::string> articles;
     for (const auto& h : r.hits) {
         CHECK(articles.insert(h.article_id).second);
-        CHECK_THAT(h.title, Catch::Contains("BAHIA") || Catch::Contains("COCOA") || Catch::Contains("BRAZIL"));
+        CHECK_THAT(h.title, Catch::Contains("BAHIA") || Catch::Contains("COCOA") ||
+                                Catch::Contains("BRAZIL"));
     }
     // In March 1987 only NEWID 11459 (TRADERS CUT BAHIA TEMPORAO COCOA CROP ESTIMATE) matches.
     request.query = "cocoa Bahia 1987-03-01..1987-03-31";
@@ -80,17 +83,21 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     request.sort = SortOrder::date;
     r = searcher.search(request);
     REQUIRE(r.hits.size() == 10);
-    for (std::size_t i = 1; i < r.hits.size(); ++i) CHECK(r.hits[i - 1].published >= r.hits[i].published);
+    for (std::size_t i = 1; i < r.hits.size(); ++i)
+        CHECK(r.hits[i - 1].published >= r.hits[i].published);
     // The title is searchable in every paragraph: a hit matches in its text or its title.
     for (const auto& h : r.hits) {
-        CHECK_THAT(h.snippet + " " + h.title, Catch::Contains("<mark>") || Catch::Contains("CRUDE"));
+        CHECK_THAT(h.snippet + " " + h.title,
+                   Catch::Contains("<mark>") || Catch::Contains("CRUDE"));
     }
 
     // Re-indexing the same input finds every article unchanged and leaves the count as it was.
     options.threads = 2;
     std::ostringstream out2, err2;
     REQUIRE(run_index_job(options, out2, err2) == kExitOk);
-    CHECK_THAT(out2.str(), Catch::Contains("indexed 19043 articles (0 added, 0 replaced, 19043 unchanged, 0 deleted)"));
+    CHECK_THAT(out2.str(),
+               Catch::Contains(
+                   "indexed 19043 articles (0 added, 0 replaced, 19043 unchanged, 0 deleted)"));
     CHECK_THAT(out2.str(), Catch::Contains("nothing changed"));
     CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == paragraphs);
 }

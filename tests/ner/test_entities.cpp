@@ -1,10 +1,8 @@
+#include <algorithm>
+#include <catch2/catch.hpp>
 #include <herald/ner/entities.hpp>
 
-#include <catch2/catch.hpp>
-
 #include "support.hpp"
-
-#include <algorithm>
 
 using namespace herald;
 
@@ -37,8 +35,9 @@ std::string show(const std::vector<Mention>& mentions) {
 }
 
 bool has(const std::vector<Mention>& mentions, const std::string& type, const std::string& text) {
-    return std::any_of(mentions.begin(), mentions.end(),
-                       [&](const Mention& m) { return entity_type_name(m.type) == type && m.text == text; });
+    return std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
+        return entity_type_name(m.type) == type && m.text == text;
+    });
 }
 
 }  // namespace
@@ -61,12 +60,14 @@ TEST_CASE("canonical names resolve within an article", "[indexer]") {
         // Case variants fold to the mixed-case form; ALL CAPS alone is title-cased.
         {{mention("organization", "RED CROSS", 0, 0), mention("organization", "Red Cross", 1, 0)},
          {"Red Cross", "Red Cross"}},
-        {{mention("organization", "INTERNATIONAL MONETARY FUND", 0, 0)}, {"International Monetary Fund"}},
+        {{mention("organization", "INTERNATIONAL MONETARY FUND", 0, 0)},
+         {"International Monetary Fund"}},
         {{mention("place", "U.S.", 0, 0), mention("organization", "BBC", 0, 10)}, {"U.S.", "BBC"}},
         // Containment only within one type; word-wise, not by substring.
         {{mention("place", "Washington", 0, 0), mention("organization", "Washington Post", 0, 20)},
          {"Washington", "Washington Post"}},
-        {{mention("person", "Johnson", 0, 0), mention("person", "John", 0, 20)}, {"Johnson", "John"}},
+        {{mention("person", "Johnson", 0, 0), mention("person", "John", 0, 20)},
+         {"Johnson", "John"}},
         // Reading order is (paragraph, begin), whatever the order of the list.
         {{mention("person", "Putin", 1, 0), mention("person", "Vladimir Putin", 0, 10)},
          {"Vladimir Putin", "Vladimir Putin"}},
@@ -76,27 +77,32 @@ TEST_CASE("canonical names resolve within an article", "[indexer]") {
         auto mentions = table[r].mentions;
         canonicalize(mentions);
         REQUIRE(mentions.size() == table[r].canonical.size());
-        for (std::size_t k = 0; k < mentions.size(); ++k) CHECK(mentions[k].canonical == table[r].canonical[k]);
+        for (std::size_t k = 0; k < mentions.size(); ++k)
+            CHECK(mentions[k].canonical == table[r].canonical[k]);
     }
 }
 
 TEST_CASE("given entities join as earlier mentions", "[indexer]") {
-    std::vector<Mention> mentions = {mention("person", "Morvan", 0, 0), mention("organization", "ACME CORP", 1, 0)};
-    canonicalize(mentions, {mention("person", "Ines Morvan", 0, 0), mention("organization", "Acme Corp", 0, 0)});
+    std::vector<Mention> mentions = {mention("person", "Morvan", 0, 0),
+                                     mention("organization", "ACME CORP", 1, 0)};
+    canonicalize(mentions, {mention("person", "Ines Morvan", 0, 0),
+                            mention("organization", "Acme Corp", 0, 0)});
     CHECK(mentions[0].canonical == "Ines Morvan");
     CHECK(mentions[1].canonical == "Acme Corp");
     CHECK(mentions[0].text == "Morvan");  // text stays as written
 }
 
 TEST_CASE("a lone surname typed as a place after the full name becomes that person", "[indexer]") {
-    std::vector<Mention> mentions = {mention("person", "Vladimir Putin", 0, 0), mention("place", "Putin", 0, 35)};
+    std::vector<Mention> mentions = {mention("person", "Vladimir Putin", 0, 0),
+                                     mention("place", "Putin", 0, 35)};
     canonicalize(mentions);
     CHECK(mentions[1].type == EntityType::person);
     CHECK(mentions[1].canonical == "Vladimir Putin");
 }
 
 TEST_CASE("titles and honorifics are recognized", "[indexer]") {
-    for (const char* t : {"President", "Gov.", "Dr.", "Mr.", "Minister", "MP", "Chancellor", "sen."}) {
+    for (const char* t :
+         {"President", "Gov.", "Dr.", "Mr.", "Minister", "MP", "Chancellor", "sen."}) {
         INFO(t);
         CHECK(is_title(t));
     }
@@ -116,7 +122,8 @@ TEST_CASE("the shipped model extracts people without titles or possessives", "[i
         CHECK(m[0].end == 14);
         CHECK(p.substr(m[0].begin, m[0].end - m[0].begin) == "Varga");
     }
-    CHECK(has(x.extract("Labour MP Ines Morvan said the vote would be close."), "person", "Ines Morvan"));
+    CHECK(has(x.extract("Labour MP Ines Morvan said the vote would be close."), "person",
+              "Ines Morvan"));
     CHECK(has(x.extract("Dr. Ines Morvan said the plan would fail."), "person", "Ines Morvan"));
     CHECK(show(x.extract("Gov. Hal Brenner signed the bill.")) == "person:Hal Brenner");
     for (const auto& m : x.extract("Labour MP Ines Morvan said the vote would be close.")) {
@@ -125,7 +132,8 @@ TEST_CASE("the shipped model extracts people without titles or possessives", "[i
 }
 
 TEST_CASE("the shipped model resolves a surname to the full name in one article", "[indexer]") {
-    const std::string p = "Vladimir Putin arrived on Tuesday. Putin said the talks had been useful.";
+    const std::string p =
+        "Vladimir Putin arrived on Tuesday. Putin said the talks had been useful.";
     auto mentions = shipped().extract(p);
     canonicalize(mentions);
     REQUIRE(mentions.size() == 2);
@@ -144,7 +152,8 @@ TEST_CASE("sentence-initial capitals alone are not names", "[indexer]") {
     CHECK(m.empty());
 }
 
-TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and places do not", "[indexer]") {
+TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and places do not",
+          "[indexer]") {
     std::vector<Mention> mentions(3);
     mentions[0].type = EntityType::organization;
     mentions[0].text = mentions[0].canonical = "OPEC";
@@ -162,7 +171,8 @@ TEST_CASE("one-word ALL-CAPS organizations keep their capitals; people and place
 
 TEST_CASE("a bare company designator is never an entity", "[indexer]") {
     EntityExtractor extractor(default_ner_model());
-    for (const char* text : {"Co said profits rose.", "Shares of Merrill Lynch and Co rose.", "Inc. reported a loss."}) {
+    for (const char* text : {"Co said profits rose.", "Shares of Merrill Lynch and Co rose.",
+                             "Inc. reported a loss."}) {
         INFO(text);
         for (const auto& m : extractor.extract(text)) {
             CHECK(m.text != "Co");

@@ -1,15 +1,13 @@
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/model.hpp>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/ner/train/trainer.hpp>
-
-#include <catch2/catch.hpp>
+#include <sstream>
 
 #include "support.hpp"
-
-#include <chrono>
-#include <fstream>
-#include <sstream>
 
 using namespace herald;
 
@@ -45,13 +43,13 @@ TEST_CASE("chunks_from_iob reads IOB1 and BIO tags as conlleval does", "[indexer
         const char* chunks;
     };
     const Row table[] = {
-        {"I-PER I-PER O", "PER:0-2"},                   // IOB1: I- starts a chunk
-        {"B-PER I-PER O", "PER:0-2"},                   // BIO
-        {"I-PER I-PER B-PER", "PER:0-2 PER:2-3"},       // IOB1: B- splits adjacent chunks
-        {"I-PER I-LOC I-LOC", "PER:0-1 LOC:1-3"},       // a type change starts a chunk
+        {"I-PER I-PER O", "PER:0-2"},              // IOB1: I- starts a chunk
+        {"B-PER I-PER O", "PER:0-2"},              // BIO
+        {"I-PER I-PER B-PER", "PER:0-2 PER:2-3"},  // IOB1: B- splits adjacent chunks
+        {"I-PER I-LOC I-LOC", "PER:0-1 LOC:1-3"},  // a type change starts a chunk
         {"O I-ORG O B-ORG I-ORG", "ORG:1-2 ORG:3-5"},
         {"B-MISC B-MISC", "MISC:0-1 MISC:1-2"},
-        {"O X-PER I-XYZ O", ""},                       // malformed tags count as O
+        {"O X-PER I-XYZ O", ""},  // malformed tags count as O
         {"", ""},
     };
     for (const Row& row : table) {
@@ -61,9 +59,8 @@ TEST_CASE("chunks_from_iob reads IOB1 and BIO tags as conlleval does", "[indexer
 }
 
 TEST_CASE("chunks convert back to IOB1 and to BIO", "[indexer]") {
-    const std::vector<Chunk> chunks = {{0, 2, EntityType::person},
-                                       {2, 3, EntityType::person},
-                                       {4, 5, EntityType::place}};
+    const std::vector<Chunk> chunks = {
+        {0, 2, EntityType::person}, {2, 3, EntityType::person}, {4, 5, EntityType::place}};
     CHECK(chunks_to_iob1(chunks, 6) ==
           std::vector<std::string>{"I-PER", "I-PER", "B-PER", "O", "I-LOC", "O"});
     CHECK(chunks_to_bio(chunks, 6) ==
@@ -74,8 +71,9 @@ TEST_CASE("chunks convert back to IOB1 and to BIO", "[indexer]") {
 
 TEST_CASE("chunk scores count like conlleval", "[indexer]") {
     ChunkScores s;
-    s.add({{0, 2, EntityType::person}, {3, 4, EntityType::place}},
-          {{0, 2, EntityType::person}, {3, 4, EntityType::organization}, {5, 6, EntityType::place}});
+    s.add(
+        {{0, 2, EntityType::person}, {3, 4, EntityType::place}},
+        {{0, 2, EntityType::person}, {3, 4, EntityType::organization}, {5, 6, EntityType::place}});
     CHECK(s.precision() == Approx(1.0 / 3));
     CHECK(s.recall() == Approx(0.5));
     CHECK(s.f1() == Approx(0.4));
@@ -102,19 +100,21 @@ namespace {
 
 NerModel tiny_model() {
     std::vector<LabeledSentence> train;
-    const char* people[][2] = {{"John", "Smith"}, {"Anna", "Berg"}, {"Paul", "Weber"},
+    const char* people[][2] = {{"John", "Smith"},  {"Anna", "Berg"},   {"Paul", "Weber"},
                                {"Maria", "Lopez"}, {"Omar", "Haddad"}, {"Lena", "Novak"}};
     const char* places[] = {"Paris", "Berlin", "Madrid", "Cairo", "Oslo", "Lima"};
     const char* orgs[] = {"Siemens", "Reuters", "Nestle", "Fiat", "Intel", "Shell"};
     for (int i = 0; i < 6; ++i) {
         for (int j = 0; j < 6; ++j) {
             const std::string p = std::string(people[i][0]) + " " + people[i][1];
-            train.push_back(labeled(p + " visited " + places[j] + " on Monday .",
-                                    "I-PER I-PER O I-LOC O O O"));
-            train.push_back(labeled(std::string("Shares in ") + orgs[j] + " rose , said " + p + " .",
-                                    "O O I-ORG O O O I-PER I-PER O"));
-            train.push_back(labeled(std::string("The mayor of ") + places[i] + " met " + orgs[j] + " officials .",
-                                    "O O O I-LOC O I-ORG O O"));
+            train.push_back(
+                labeled(p + " visited " + places[j] + " on Monday .", "I-PER I-PER O I-LOC O O O"));
+            train.push_back(
+                labeled(std::string("Shares in ") + orgs[j] + " rose , said " + p + " .",
+                        "O O I-ORG O O O I-PER I-PER O"));
+            train.push_back(labeled(
+                std::string("The mayor of ") + places[i] + " met " + orgs[j] + " officials .",
+                "O O O I-LOC O I-ORG O O"));
         }
     }
     NerTrainOptions options;
@@ -132,7 +132,8 @@ TEST_CASE("the tagger learns a tiny training set", "[indexer]") {
     CHECK(show(model.tag(split("Shares in Intel rose , said Omar Haddad ."))) == "ORG:2-3 PER:6-8");
     CHECK(show(model.tag(split("The mayor of Lima met Fiat officials ."))) == "LOC:3-4 ORG:5-6");
     CHECK(model.tag(std::vector<std::string>{}).empty());
-    const ChunkScores s = model.evaluate({labeled("Paul Weber visited Cairo on Monday .", "I-PER I-PER O I-LOC O O O")});
+    const ChunkScores s = model.evaluate(
+        {labeled("Paul Weber visited Cairo on Monday .", "I-PER I-PER O I-LOC O O O")});
     CHECK(s.f1() == Approx(1.0));
 }
 
@@ -142,7 +143,8 @@ TEST_CASE("a saved model loads back and tags the same", "[indexer]") {
     model.save(dir / "m.bin");
     const NerModel loaded = NerModel::load(dir / "m.bin");
     CHECK(loaded.weight_count() == model.weight_count());
-    for (const char* s : {"Lena Novak visited Madrid on Monday .", "Shares in Shell rose , said John Smith ."}) {
+    for (const char* s :
+         {"Lena Novak visited Madrid on Monday .", "Shares in Shell rose , said John Smith ."}) {
         CHECK(show(loaded.tag(split(s))) == show(model.tag(split(s))));
     }
 }
@@ -184,7 +186,8 @@ TEST_CASE("the shipped model reaches F1 0.88 on CoNLL-2003 eng.testa", "[indexer
     const auto data = read_conll(testa);
     CHECK(data.size() == 3250);
     const ChunkScores s = model.evaluate(data);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     INFO("precision " << s.precision() << " recall " << s.recall() << " in " << seconds << " s");
     CHECK(s.gold[0] + s.gold[1] + s.gold[2] + s.gold[3] == 5942);  // entities of eng.testa
     CHECK(s.f1() >= 0.88);

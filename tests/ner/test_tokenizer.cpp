@@ -1,7 +1,5 @@
-#include <herald/ner/tokenizer.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <herald/ner/tokenizer.hpp>
 #include <string>
 
 using namespace herald;
@@ -56,7 +54,12 @@ TEST_CASE("tokenize splits news text as the CoNLL-2003 data is split", "[indexer
         {"\xE2\x80\x9CNo,\xE2\x80\x9D she said.", "\xE2\x80\x9C|No|,|\xE2\x80\x9D|she|said|."},
         {"\"Yes\" (maybe)...", "\"|Yes|\"|(|maybe|)|..."},
         {"AT&T and S&P -- fine", "AT&T|and|S&P|--|fine"},
-        {"S\xC3\xA3" "o Paulo\xE2\x80\x94" "Brazil", "S\xC3\xA3" "o|Paulo|\xE2\x80\x94|" "Brazil"},
+        {"S\xC3\xA3"
+         "o Paulo\xE2\x80\x94"
+         "Brazil",
+         "S\xC3\xA3"
+         "o|Paulo|\xE2\x80\x94|"
+         "Brazil"},
         {"the end.", "the|end|."},
         {"", ""},
     };
@@ -88,8 +91,10 @@ TEST_CASE("abbreviations and initials never end a sentence", "[indexer]") {
     const Row table[] = {
         {"Gov. Hal Brenner signed. He left.", "Gov. Hal Brenner signed . / He left ."},
         {"Mr. Smith met Dr. Jones in the U.S. Army.", "Mr. Smith met Dr. Jones in the U.S. Army ."},
-        {"On Jan. 5 the U.N. voted. Then J. Smith spoke!", "On Jan. 5 the U.N. voted . / Then J. Smith spoke !"},
-        {"\xE2\x80\x9CWe won.\xE2\x80\x9D Then we left?", "\xE2\x80\x9C We won . \xE2\x80\x9D / Then we left ?"},
+        {"On Jan. 5 the U.N. voted. Then J. Smith spoke!",
+         "On Jan. 5 the U.N. voted . / Then J. Smith spoke !"},
+        {"\xE2\x80\x9CWe won.\xE2\x80\x9D Then we left?",
+         "\xE2\x80\x9C We won . \xE2\x80\x9D / Then we left ?"},
         {"It rose 3.5 pct. analysts said.", "It rose 3.5 pct . analysts said ."},
         {"Headline here\n\nFirst paragraph", "Headline here / First paragraph"},
         {"No period at the end", "No period at the end"},

@@ -1,15 +1,13 @@
 // Facet counts and entity filters on a fixture with known answers (tests/data/entities.jsonl,
 // given entities only, so the answers do not depend on the recognizer's model).
-#include <herald/searcher/article_store.hpp>
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
-
 #include <catch2/catch.hpp>
-
-#include "support.hpp"
-
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/article_store.hpp>
+#include <herald/searcher/searcher.hpp>
 #include <map>
 #include <sstream>
+
+#include "support.hpp"
 
 using namespace herald;
 
@@ -61,7 +59,8 @@ TEST_CASE("facets count paragraphs over the whole match set", "[searcher]") {
     CHECK(r.estimate == 4);
     CHECK(r.facets_exact);
     auto c = counts(r);
-    CHECK(c["person"] == std::map<std::string, Xapian::doccount>{{"Vladimir Putin", 3}, {"Joe Biden", 2}});
+    CHECK(c["person"] ==
+          std::map<std::string, Xapian::doccount>{{"Vladimir Putin", 3}, {"Joe Biden", 2}});
     CHECK(c["place"] == std::map<std::string, Xapian::doccount>{{"Geneva", 2}, {"Moscow", 1}});
     CHECK(c["org"] == std::map<std::string, Xapian::doccount>{{"United Nations", 2}});
     // Sorted by count, most frequent first.
@@ -79,11 +78,13 @@ TEST_CASE("with collapse, facets count articles", "[searcher]") {
     CHECK(r.lower_bound == 3);
     CHECK(r.upper_bound == 3);
     auto c = counts(r);
-    CHECK(c["person"] == std::map<std::string, Xapian::doccount>{{"Vladimir Putin", 2}, {"Joe Biden", 2}});
+    CHECK(c["person"] ==
+          std::map<std::string, Xapian::doccount>{{"Vladimir Putin", 2}, {"Joe Biden", 2}});
     CHECK(c["org"] == std::map<std::string, Xapian::doccount>{{"United Nations", 2}});
 }
 
-TEST_CASE("entity filters: OR within a facet, AND across facets, case and possessive folded", "[searcher]") {
+TEST_CASE("entity filters: OR within a facet, AND across facets, case and possessive folded",
+          "[searcher]") {
     SearchRequest either;
     either.persons = {"Vladimir Putin", "joe biden"};
     CHECK(run(either).estimate == 4);  // e1¶1, e2¶1, e2¶2, e3¶1
@@ -93,7 +94,7 @@ TEST_CASE("entity filters: OR within a facet, AND across facets, case and posses
     both.places = {"Geneva"};
     both.facets = {"place"};
     SearchResult r = run(both);
-    CHECK(r.estimate == 2);  // e1¶1, e3¶1
+    CHECK(r.estimate == 2);                             // e1¶1, e3¶1
     CHECK(counts(r)["place"]["Geneva"] == r.estimate);  // the filter's value counts every hit
 
     SearchRequest folded;
@@ -131,7 +132,8 @@ TEST_CASE("hits list their paragraph's entities; unknown facets are rejected", "
     r = run(request);
     REQUIRE(r.hits.size() == 1);
     std::vector<std::string> names;
-    for (const auto& e : r.hits[0].entities) names.push_back(std::string(entity_type_name(e.type)) + ":" + e.text);
+    for (const auto& e : r.hits[0].entities)
+        names.push_back(std::string(entity_type_name(e.type)) + ":" + e.text);
     CHECK(names == std::vector<std::string>{"person:Vladimir Putin", "place:Moscow"});
 
     SearchRequest bad;

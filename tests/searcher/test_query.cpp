@@ -1,6 +1,5 @@
-#include <herald/searcher/query.hpp>
-
 #include <catch2/catch.hpp>
+#include <herald/searcher/query.hpp>
 
 using namespace herald;
 
@@ -31,7 +30,8 @@ TEST_CASE("query strings parse to the expected Xapian queries", "[searcher]") {
         {"the oil", "Query(oil@2)"},  // stop words dropped beside other words
         {"title:cocoa", "Query(Scocoa@1)"},
         {"source:Reuters oil", "Query((oil@1 FILTER XSreuters))"},
-        {"oil 1987-03-01..1987-03-31", "Query((oil@1 FILTER VALUE_RANGE 0 19870301000000 19870331235959))"},
+        {"oil 1987-03-01..1987-03-31",
+         "Query((oil@1 FILTER VALUE_RANGE 0 19870301000000 19870331235959))"},
         {"oil 1987-03..", "Query((oil@1 FILTER VALUE_GE 0 19870301000000))"},
         // top-level filters restrict the whole query, not the neighbouring word
         {"rain OR growth 1987-03-01..1987-03-31",
@@ -42,9 +42,10 @@ TEST_CASE("query strings parse to the expected Xapian queries", "[searcher]") {
         {"\"crude oil", "Query((crude@1 PHRASE 2 oil@2))"},  // unbalanced quote: phrase to the end
         // only excluded words: everything but them (Xapian alone would search for them)
         {"-oil", "Query((<alldocuments> AND_NOT oil@1))"},
-        {"-\"crude oil\" -gas", "Query((<alldocuments> AND_NOT ((crude@1 PHRASE 2 oil@2) OR gas@3)))"},
+        {"-\"crude oil\" -gas",
+         "Query((<alldocuments> AND_NOT ((crude@1 PHRASE 2 oil@2) OR gas@3)))"},
         {"\u2764\ufe0f oil", "Query(oil@1)"},  // an emoji's variation selector is not a word
-        {"...", "Query()"},  // punctuation, not a date range
+        {"...", "Query()"},                    // punctuation, not a date range
         {"", "Query()"},
         {"&", "Query()"},
         {"  ", "Query()"},
@@ -65,12 +66,9 @@ TEST_CASE("unparseable and oversized queries throw QueryError with a message", "
     std::string many;
     for (int i = 0; i < 70; ++i) many += "w" + std::to_string(i) + " ";
     const Row rows[] = {
-        {"AND AND", "Syntax"},
-        {"NOT", "Syntax"},
-        {"oil AND", "Syntax"},
-        {"oil 1987-13-01..1987-03-31", "not a date"},
-        {"oil 1..5", "date range"},
-        {std::string(1025, 'a'), "limit is 1024"},
+        {"AND AND", "Syntax"},      {"NOT", "Syntax"},
+        {"oil AND", "Syntax"},      {"oil 1987-13-01..1987-03-31", "not a date"},
+        {"oil 1..5", "date range"}, {std::string(1025, 'a'), "limit is 1024"},
         {many, "limit is 64"},
     };
     for (const auto& r : rows) {
@@ -85,7 +83,8 @@ TEST_CASE("unparseable and oversized queries throw QueryError with a message", "
 }
 
 TEST_CASE("wildcard prefixes are found for highlighting", "[searcher]") {
-    CHECK(QueryBuilder::wildcard_prefixes("sanct* oil Emb*") == std::vector<std::string>{"sanct", "emb"});
+    CHECK(QueryBuilder::wildcard_prefixes("sanct* oil Emb*") ==
+          std::vector<std::string>{"sanct", "emb"});
     CHECK(QueryBuilder::wildcard_prefixes("title:coc*").size() == 1);
     CHECK(QueryBuilder::wildcard_prefixes("* alone").empty());
 }
@@ -93,7 +92,8 @@ TEST_CASE("wildcard prefixes are found for highlighting", "[searcher]") {
 TEST_CASE("date_range_query checks its bounds", "[searcher]") {
     CHECK(date_range_query("2024-06-01", "2024-06-30").get_description() ==
           "Query(VALUE_RANGE 0 20240601000000 20240630235959)");
-    CHECK(date_range_query("", "2024").get_description() == "Query(VALUE_RANGE 0 00000000000000 20241231235959)");
+    CHECK(date_range_query("", "2024").get_description() ==
+          "Query(VALUE_RANGE 0 00000000000000 20241231235959)");
     CHECK_THROWS_AS(date_range_query("2024-07-01", "2024-06-01"), QueryError);
     CHECK_THROWS_AS(date_range_query("soon", ""), QueryError);
 }
@@ -111,7 +111,8 @@ TEST_CASE("with the OR default operator plain words are alternatives, +words sti
         {"cocoa -Bahia", "Query((cocoa@1 AND_NOT bahia@2))"},
         {"the oil of Bahia", "Query((oil@2 OR bahia@4))"},  // stop words dropped
         // The whole English list, past "what" (it once ended there): a CACM-style question.
-        {"which articles deal with TSS when you use it", "Query((articl@2 OR deal@3 OR tss@5 OR use@8))"},
+        {"which articles deal with TSS when you use it",
+         "Query((articl@2 OR deal@3 OR tss@5 OR use@8))"},
         {"\"crude oil\" prices", "Query(((crude@1 PHRASE 2 oil@2) OR price@3))"},
         {"oil AND gas", "Query((oil@1 AND gas@2))"},
         {"rain growth source:Reuters", "Query(((rain@1 OR growth@2) FILTER XSreuters))"},

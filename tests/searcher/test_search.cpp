@@ -1,15 +1,13 @@
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
-
-#include <catch2/catch.hpp>
-
-#include "support.hpp"
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 #include <set>
 #include <sstream>
+
+#include "support.hpp"
 
 using namespace herald;
 
@@ -21,7 +19,8 @@ const std::filesystem::path& fixture_index() {
     static const std::filesystem::path dir = [] {
         IndexJobOptions options;
         options.index_dir = tmp / "idx";
-        options.inputs = {test::data_dir() / "articles.jsonl", test::data_dir() / "reuters-mini.sgm"};
+        options.inputs = {test::data_dir() / "articles.jsonl",
+                          test::data_dir() / "reuters-mini.sgm"};
         options.quiet = true;
         options.skip_errors = true;
         std::ostringstream out, err;
@@ -52,7 +51,9 @@ TEST_CASE("names match their possessives with either apostrophe", "[searcher]") 
     CHECK(run("title:Putin").hits.size() == 3);  // title: matches every paragraph of the article
     SearchResult r2 = run("Putin\u2019s delegation");
     CHECK(ids(r2) == std::vector<std::string>{"a1#2"});
-    CHECK(r2.hits[0].snippet == "<mark>Putin\u2019s</mark> <mark>delegation</mark> included the pro-Kremlin governor of a Siberian region.");
+    CHECK(r2.hits[0].snippet ==
+          "<mark>Putin\u2019s</mark> <mark>delegation</mark> included the pro-Kremlin governor of "
+          "a Siberian region.");
     CHECK(ids(run("O'Neill")) == std::vector<std::string>{"a2#2"});
     CHECK(ids(run("Smith")) == std::vector<std::string>{"a3#3"});  // "Mr. Smith's"
 }
@@ -74,16 +75,17 @@ TEST_CASE("phrases, boolean operators and default AND", "[searcher]") {
     CHECK(ids(run("\"crude oil\"")) == std::vector<std::string>{"a3#1"});
     CHECK(ids(run("\"oil crude\"")).empty());
     CHECK(ids(run("oil gas")) == std::vector<std::string>{"a3#2"});  // AND: both words
-    CHECK(run("oil OR rain").hits.size() == 2 + 3);         // a3 ¶1-2; a2 ¶1, 101 ¶1 and ¶3 say rain
+    CHECK(run("oil OR rain").hits.size() == 2 + 3);  // a3 ¶1-2; a2 ¶1, 101 ¶1 and ¶3 say rain
     CHECK(ids(run("oil -gas")) == std::vector<std::string>{"a3#1"});
-    CHECK(ids(run("title:floods")) .size() == 2);
+    CHECK(ids(run("title:floods")).size() == 2);
 }
 
 TEST_CASE("floods highlights Floods, and stemming works in both directions", "[searcher]") {
     SearchResult r = run("floods", {});
     REQUIRE(!r.hits.empty());
     bool marked = false;
-    for (const auto& h : r.hits) marked |= h.snippet.find("<mark>Floods</mark>") != std::string::npos;
+    for (const auto& h : r.hits)
+        marked |= h.snippet.find("<mark>Floods</mark>") != std::string::npos;
     CHECK(marked);
     CHECK(run("flooded").hits.size() == run("flood").hits.size());
 }
@@ -92,7 +94,8 @@ TEST_CASE("stored HTML comes back escaped in snippets", "[searcher]") {
     SearchResult r = run("injection");
     REQUIRE(r.hits.size() == 1);
     CHECK(r.hits[0].snippet ==
-          "A paragraph with &lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt; inside it.");
+          "A paragraph with &lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x "
+          "onerror=alert(1)&gt; inside it.");
     SearchResult r2 = run("onerror");
     REQUIRE(r2.hits.size() == 1);
     CHECK_THAT(r2.hits[0].snippet, Catch::Contains("<mark>onerror</mark>=alert(1)&gt;"));
@@ -103,7 +106,8 @@ TEST_CASE("sort by date, collapse, and date ranges", "[searcher]") {
     by_date.sort = SortOrder::date;
     SearchResult r = run("said OR prices OR rain", by_date);
     REQUIRE(r.hits.size() >= 3);
-    for (std::size_t i = 1; i < r.hits.size(); ++i) CHECK(r.hits[i - 1].published >= r.hits[i].published);
+    for (std::size_t i = 1; i < r.hits.size(); ++i)
+        CHECK(r.hits[i - 1].published >= r.hits[i].published);
 
     SearchRequest collapse;
     collapse.collapse = true;
@@ -172,7 +176,8 @@ TEST_CASE("the JSON has the shape of docs/http-api.md", "[searcher]") {
     CHECK(h["published"] == "1987-03-05T09:10:11Z");
     CHECK(h["score"].get<double>() > 0);
     CHECK(h["snippet"] ==
-          "Federal Reserve Chairman Paul <mark>Volcker</mark> said <mark>growth</mark> would stay steady this year.");
+          "Federal Reserve Chairman Paul <mark>Volcker</mark> said <mark>growth</mark> would stay "
+          "steady this year.");
     CHECK(h["entities"].is_array());
     CHECK(j["facets"].is_object());
     CHECK(j.contains("suggestion"));
@@ -204,15 +209,15 @@ struct TinyIndex {
 };
 
 std::string article(const std::string& id, const std::string& text, const std::string& extra = "") {
-    return R"({"id": ")" + id + R"(", "title": "", "source": "Wire", "body": ")" + text + "\"" + extra + "}";
+    return R"({"id": ")" + id + R"(", "title": "", "source": "Wire", "body": ")" + text + "\"" +
+           extra + "}";
 }
 
 const TinyIndex& fruit_index() {
-    static const TinyIndex index({article("both", "apple banana kiwi lemon"),
-                                  article("apple", "apple cherry kiwi lemon"),
-                                  article("banana", "banana date kiwi lemon"),
-                                  article("neither", "elder fig kiwi lemon"),
-                                  article("apples", "apple apple apple grape")});
+    static const TinyIndex index(
+        {article("both", "apple banana kiwi lemon"), article("apple", "apple cherry kiwi lemon"),
+         article("banana", "banana date kiwi lemon"), article("neither", "elder fig kiwi lemon"),
+         article("apples", "apple apple apple grape")});
     return index;
 }
 
@@ -273,17 +278,20 @@ TEST_CASE("bad ranking options are rejected", "[searcher]") {
     };
     CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = -0.1; })), QueryError);
     CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = 10.5; })), QueryError);
-    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = std::nan(""); })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_k1 = std::nan(""); })),
+                    QueryError);
     CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_b = 1.01; })), QueryError);
     CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.bm25_b = -1; })), QueryError);
-    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_documents = 101; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_documents = 101; })),
+                    QueryError);
     CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) {
-                        r.feedback_documents = 2;
-                        r.feedback_terms = 0;
-                    })),
+        r.feedback_documents = 2;
+        r.feedback_terms = 0;
+    })),
                     QueryError);
     // Out of range even while feedback is off: the documented range is checked always.
-    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_terms = 51; })), QueryError);
+    CHECK_THROWS_AS(searcher.search(with([](SearchRequest& r) { r.feedback_terms = 51; })),
+                    QueryError);
     CHECK_NOTHROW(searcher.search(with([](SearchRequest& r) {
         r.bm25_k1 = 10;
         r.bm25_b = 1;
@@ -296,15 +304,16 @@ TEST_CASE("feedback adds paragraphs that share expansion terms, never through fi
     // "solar" paragraphs share "photovoltaic" and "inverter"; "panels" shares them without
     // "solar". "club" shares only the source and the entity (boolean terms) with them.
     const std::string ada = R"(, "entities": [{"text": "Ada Lovelace", "type": "person"}])";
-    const TinyIndex index({article("s1", "solar photovoltaic inverter rooftop", ada),
-                           article("s2", "solar photovoltaic inverter subsidy", ada),
-                           article("panels", "photovoltaic inverter warranty claims"),
-                           article("club", "football club scores late goal", ada),
-                           R"({"id": "other", "title": "", "source": "Post", "body": "photovoltaic inverter tariffs"})",
-                           article("f1", "weather forecast rain tomorrow"),
-                           article("f2", "election results announced today"),
-                           article("f3", "museum opens new gallery"),
-                           article("f4", "train strike delays commuters")});
+    const TinyIndex index(
+        {article("s1", "solar photovoltaic inverter rooftop", ada),
+         article("s2", "solar photovoltaic inverter subsidy", ada),
+         article("panels", "photovoltaic inverter warranty claims"),
+         article("club", "football club scores late goal", ada),
+         R"({"id": "other", "title": "", "source": "Post", "body": "photovoltaic inverter tariffs"})",
+         article("f1", "weather forecast rain tomorrow"),
+         article("f2", "election results announced today"),
+         article("f3", "museum opens new gallery"),
+         article("f4", "train strike delays commuters")});
     Searcher searcher(index.dir);
     SearchRequest request;
     request.query = "solar";
@@ -317,27 +326,33 @@ TEST_CASE("feedback adds paragraphs that share expansion terms, never through fi
     found = article_ids(expanded);
     REQUIRE(found.size() == 4);
     // The original matches stay on top, then the paragraphs found through expansion terms.
-    CHECK(std::set<std::string>(found.begin(), found.begin() + 2) == std::set<std::string>{"s1", "s2"});
-    CHECK(std::set<std::string>(found.begin() + 2, found.end()) == std::set<std::string>{"panels", "other"});
+    CHECK(std::set<std::string>(found.begin(), found.begin() + 2) ==
+          std::set<std::string>{"s1", "s2"});
+    CHECK(std::set<std::string>(found.begin() + 2, found.end()) ==
+          std::set<std::string>{"panels", "other"});
     // "club" shares the source term XSwire and the entity term with both feedback paragraphs:
     // had a boolean term been an expansion term, it would be here.
     CHECK(std::find(found.begin(), found.end(), "club") == found.end());
     for (const auto& hit : expanded.hits) {
-        if (hit.article_id == "panels") CHECK(hit.snippet == "<mark>photovoltaic</mark> <mark>inverter</mark> warranty claims");
+        if (hit.article_id == "panels")
+            CHECK(hit.snippet == "<mark>photovoltaic</mark> <mark>inverter</mark> warranty claims");
     }
 
     // Filters keep holding: a source filter (parameter or query syntax) still excludes "other".
     request.sources = {"wire"};
     found = article_ids(searcher.search(request));
-    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "panels"});
+    CHECK(std::set<std::string>(found.begin(), found.end()) ==
+          std::set<std::string>{"s1", "s2", "panels"});
     request.sources.clear();
     request.query = "solar source:wire";
     found = article_ids(searcher.search(request));
-    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "panels"});
+    CHECK(std::set<std::string>(found.begin(), found.end()) ==
+          std::set<std::string>{"s1", "s2", "panels"});
     // An excluded word stays excluded from expansion matches.
     request.query = "solar -warranty";
     found = article_ids(searcher.search(request));
-    CHECK(std::set<std::string>(found.begin(), found.end()) == std::set<std::string>{"s1", "s2", "other"});
+    CHECK(std::set<std::string>(found.begin(), found.end()) ==
+          std::set<std::string>{"s1", "s2", "other"});
     // Feedback off: the same query finds the original paragraphs only.
     request.feedback_documents = 0;
     CHECK(article_ids(searcher.search(request)).size() == 2);

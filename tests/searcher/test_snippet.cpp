@@ -1,14 +1,14 @@
-#include <herald/text/words.hpp>
+#include <catch2/catch.hpp>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/strings.hpp>
-
-#include <catch2/catch.hpp>
+#include <herald/text/words.hpp>
 
 using namespace herald;
 
 namespace {
 
-Highlighter highlighter(std::unordered_set<std::string> terms, std::vector<std::string> prefixes = {}) {
+Highlighter highlighter(std::unordered_set<std::string> terms,
+                        std::vector<std::string> prefixes = {}) {
     return Highlighter(std::move(terms), std::move(prefixes), make_stemmer("en"));
 }
 
@@ -16,13 +16,21 @@ Highlighter highlighter(std::unordered_set<std::string> terms, std::vector<std::
 std::string visible(std::string s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s.compare(i, 6, "<mark>") == 0) { i += 5; continue; }
-        if (s.compare(i, 7, "</mark>") == 0) { i += 6; continue; }
+        if (s.compare(i, 6, "<mark>") == 0) {
+            i += 5;
+            continue;
+        }
+        if (s.compare(i, 7, "</mark>") == 0) {
+            i += 6;
+            continue;
+        }
         if (s[i] == '&') {
             std::size_t semi = s.find(';', i);
-            out += s.substr(i, semi - i + 1) == "&lt;" ? "<" : s.substr(i, semi - i + 1) == "&gt;" ? ">"
-                 : s.substr(i, semi - i + 1) == "&amp;" ? "&" : s.substr(i, semi - i + 1) == "&quot;" ? "\""
-                 : "'";
+            out += s.substr(i, semi - i + 1) == "&lt;"     ? "<"
+                   : s.substr(i, semi - i + 1) == "&gt;"   ? ">"
+                   : s.substr(i, semi - i + 1) == "&amp;"  ? "&"
+                   : s.substr(i, semi - i + 1) == "&quot;" ? "\""
+                                                           : "'";
             i = semi;
             continue;
         }
@@ -41,13 +49,16 @@ TEST_CASE("snippets highlight inflected forms and escape HTML", "[searcher]") {
     };
     const Row rows[] = {
         {"Floods hit the town.", {"flood"}, "<mark>Floods</mark> hit the town."},
-        {"Putin\u2019s aides and Putin's rivals.", {"putin"},
+        {"Putin\u2019s aides and Putin's rivals.",
+         {"putin"},
          "<mark>Putin\u2019s</mark> aides and <mark>Putin&#39;s</mark> rivals."},
         {"The U.S. and US officials.", {"u_s"}, "The <mark>U.S.</mark> and US officials."},
         {"Michelle O\u2019Neill spoke.", {"o'neil"}, "Michelle <mark>O\u2019Neill</mark> spoke."},
-        {"<script>alert(1)</script> flood", {"flood"},
+        {"<script>alert(1)</script> flood",
+         {"flood"},
          "&lt;script&gt;alert(1)&lt;/script&gt; <mark>flood</mark>"},
-        {"<img src=x onerror=alert(1)> rain", {"rain"},
+        {"<img src=x onerror=alert(1)> rain",
+         {"rain"},
          "&lt;img src=x onerror=alert(1)&gt; <mark>rain</mark>"},
         {"Tom & Jerry's \"show\"", {"show"}, "Tom &amp; Jerry&#39;s &quot;<mark>show</mark>&quot;"},
         {"no match here", {"flood"}, "no match here"},
@@ -89,7 +100,9 @@ TEST_CASE("a snippet prefers the window with the most distinct matching terms", 
     SnippetOptions options;
     options.max_bytes = 60;
     std::string s = highlighter({"crude", "oil", "price"}).snippet(text, options);
-    CHECK(s == "\u2026<mark>Crude</mark> <mark>oil</mark> <mark>prices</mark> rose sharply on Monday. more filler\u2026");
+    CHECK(s ==
+          "\u2026<mark>Crude</mark> <mark>oil</mark> <mark>prices</mark> rose sharply on Monday. "
+          "more filler\u2026");
 }
 
 TEST_CASE("one enormous token is cut at a character boundary", "[searcher]") {

@@ -1,7 +1,5 @@
-#include <herald/text/article.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <herald/text/article.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,9 +82,13 @@ TEST_CASE("every field of an article changes its fingerprint", "[text]") {
         {"url", [](Article& a) { a.url = "https://example.com/a2"; }},
         {"language", [](Article& a) { a.language = "de"; }},
         {"paragraph text", [](Article& a) { a.paragraphs[1] = "Second paragraph!"; }},
-        {"paragraph split", [](Article& a) { a.paragraphs = {"First paragraph.Second paragraph."}; }},
+        {"paragraph split",
+         [](Article& a) { a.paragraphs = {"First paragraph.Second paragraph."}; }},
         {"tag value", [](Article& a) { a.tags["places"] = {"uk"}; }},
-        {"tag kind", [](Article& a) { a.tags = {{"topics", {"usa"}}}; }},
+        {"tag kind",
+         [](Article& a) {
+             a.tags = {{"topics", {"usa"}}};
+         }},
         {"entity name", [](Article& a) { a.entities[0].text = "OPEC"; }},
         {"entity type", [](Article& a) { a.entities[0].type = EntityType::misc; }},
     };

@@ -1,6 +1,5 @@
-#include <herald/text/schema.hpp>
-
 #include <catch2/catch.hpp>
+#include <herald/text/schema.hpp>
 
 using namespace herald;
 

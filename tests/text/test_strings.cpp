@@ -1,16 +1,17 @@
-#include <herald/text/strings.hpp>
-
 #include <catch2/catch.hpp>
+#include <herald/text/strings.hpp>
 
 using namespace herald;
 
 TEST_CASE("to_valid_utf8 keeps valid UTF-8 and decodes stray bytes as Latin-1", "[indexer]") {
     CHECK(to_valid_utf8("plain ascii") == "plain ascii");
-    CHECK(to_valid_utf8("S\xC3\xA3o Paulo") == "S\xC3\xA3o Paulo");           // valid UTF-8 untouched
-    CHECK(to_valid_utf8("M\xFCnchen") == "M\xC3\xBCnchen");                  // Latin-1 ü
+    CHECK(to_valid_utf8("S\xC3\xA3o Paulo") == "S\xC3\xA3o Paulo");  // valid UTF-8 untouched
+    CHECK(to_valid_utf8("M\xFCnchen") == "M\xC3\xBCnchen");          // Latin-1 ü
     CHECK(to_valid_utf8("\x93quoted\x94") == "\xE2\x80\x9Cquoted\xE2\x80\x9D");  // cp1252 quotes
-    CHECK(to_valid_utf8("a\x01" "b\rc\td") == "ab\nc\td");                     // controls dropped, CR → LF
-    CHECK(to_valid_utf8("\xED\xA0\x80") == "\xC3\xAD\xC2\xA0\xE2\x82\xAC");  // a surrogate is not UTF-8
+    CHECK(to_valid_utf8("a\x01"
+                        "b\rc\td") == "ab\nc\td");  // controls dropped, CR → LF
+    CHECK(to_valid_utf8("\xED\xA0\x80") ==
+          "\xC3\xAD\xC2\xA0\xE2\x82\xAC");  // a surrogate is not UTF-8
 }
 
 TEST_CASE("html_escape escapes the five HTML specials", "[indexer]") {

@@ -1,7 +1,5 @@
-#include <herald/text/words.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <herald/text/words.hpp>
 #include <string>
 #include <vector>
 
@@ -50,8 +48,10 @@ TEST_CASE("word_term stems with Snowball and keeps initialisms whole", "[indexer
 
 TEST_CASE("make_stemmer reaches libstemmer languages Xapian 1.4 lacks", "[indexer]") {
     CHECK(make_stemmer("greek").get_description() == "Xapian::Stem(libstemmer:greek)");
-    CHECK(make_stemmer("hindi")("\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5\x87\xe0\xa4\x82") !=
-          "\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5\x87\xe0\xa4\x82");  // किताबें is stemmed
+    CHECK(
+        make_stemmer("hindi")("\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5"
+                              "\x87\xe0\xa4\x82") !=
+        "\xe0\xa4\x95\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa4\xbe\xe0\xa4\xac\xe0\xa5\x87\xe0\xa4\x82");  // किताबें is stemmed
     CHECK(make_stemmer("fr")("continuellement") == "continuel");
     CHECK_THROWS_AS(make_stemmer("klingon"), std::invalid_argument);
     CHECK(make_stemmer_or_none("klingon")("Words") == "Words");
@@ -61,6 +61,6 @@ TEST_CASE("split_words joins apostrophes, initialisms and numbers", "[searcher]"
     const std::string text = "O’Neill met U.S. envoys, paid 1,164.50 dlrs; pro-Kremlin.";
     std::vector<std::string> words;
     for (const auto& w : split_words(text)) words.push_back(text.substr(w.begin, w.end - w.begin));
-    CHECK(words == std::vector<std::string>{"O’Neill", "met", "U.S.", "envoys", "paid", "1,164.50", "dlrs", "pro",
-                                            "Kremlin"});
+    CHECK(words == std::vector<std::string>{"O’Neill", "met", "U.S.", "envoys", "paid", "1,164.50",
+                                            "dlrs", "pro", "Kremlin"});
 }

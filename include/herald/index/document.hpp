@@ -2,10 +2,9 @@
 // itself is in text/words.hpp).
 #pragma once
 
-#include <herald/text/article.hpp>
-
 #include <xapian.h>
 
+#include <herald/text/article.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +30,8 @@ class DocumentBuilder {
     ///        paragraph_entities()): boolean terms (schema::entity_term), facet values
     ///        (slot schema::kFacets, with the article's tags) and the data's "entities".
     /// @throws std::out_of_range if @p paragraph is not an index of article.paragraphs.
-    Xapian::Document paragraph_document(const Article& article, std::size_t paragraph,
+    Xapian::Document paragraph_document(const Article& article,
+                                        std::size_t paragraph,
                                         const std::vector<Entity>& entities = {});
 
     /// @brief The stemmer of @p language (cached; unknown languages do not stem).

@@ -1,9 +1,8 @@
 // The work of `herald-index`, as a library call so tests can run it in-process.
 #pragma once
 
-#include <herald/ingest/readers.hpp>
-
 #include <filesystem>
+#include <herald/ingest/readers.hpp>
 #include <optional>
 #include <ostream>
 #include <vector>
@@ -15,15 +14,15 @@ struct IndexJobOptions {
     std::vector<std::filesystem::path> inputs;
     std::optional<InputFormat> format;  ///< std::nullopt: by file extension
     bool rebuild = false;               ///< start from an empty index
-    bool prune = false;                 ///< delete indexed articles absent from the input (full snapshot)
+    bool prune = false;  ///< delete indexed articles absent from the input (full snapshot)
     /// After a rebuild switches generations, the old one is removed this many seconds later,
     /// so searches running on it finish (see index_layout.hpp).
     unsigned grace_seconds = 10;
-    bool skip_errors = false;           ///< exit 0 even when records were skipped
-    bool quiet = false;                 ///< no progress output
-    unsigned threads = 0;               ///< analysis threads; 0 = number of cores
-    bool entities = true;               ///< extract entities with the NER model
-    std::filesystem::path ner_model;    ///< empty: default_ner_model()
+    bool skip_errors = false;         ///< exit 0 even when records were skipped
+    bool quiet = false;               ///< no progress output
+    unsigned threads = 0;             ///< analysis threads; 0 = number of cores
+    bool entities = true;             ///< extract entities with the NER model
+    std::filesystem::path ner_model;  ///< empty: default_ner_model()
 };
 
 /// Exit codes of herald-index.

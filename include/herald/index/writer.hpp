@@ -1,14 +1,13 @@
 // Writes articles into a Herald index (a Xapian glass database), one document per paragraph.
 #pragma once
 
-#include <herald/index/document.hpp>
-#include <herald/ner/entities.hpp>
-#include <herald/text/article.hpp>
-
 #include <xapian.h>
 
 #include <cstddef>
 #include <filesystem>
+#include <herald/index/document.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/text/article.hpp>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -29,7 +28,7 @@ class IndexError : public std::runtime_error {
 
 /// When to commit: whichever bound is reached first.
 struct CommitPolicy {
-    std::size_t max_documents = 5000;           ///< paragraphs per commit (measured fastest on Reuters)
+    std::size_t max_documents = 5000;  ///< paragraphs per commit (measured fastest on Reuters)
     std::size_t max_bytes = 64u * 1024 * 1024;  ///< paragraph text bytes per commit
 };
 
@@ -37,8 +36,9 @@ struct CommitPolicy {
 struct WriteCounts {
     std::size_t articles_added = 0;     ///< ids not in the index before
     std::size_t articles_replaced = 0;  ///< ids already in the index, replaced as a whole
-    std::size_t articles_unchanged = 0;  ///< ids already in the index with the same fingerprint: skipped
-    std::size_t articles_deleted = 0;    ///< removed by prune()
+    std::size_t articles_unchanged =
+        0;  ///< ids already in the index with the same fingerprint: skipped
+    std::size_t articles_deleted = 0;  ///< removed by prune()
     std::size_t paragraphs_written = 0;
     std::size_t paragraphs_deleted = 0;  ///< stale paragraphs of replaced articles
 };
@@ -55,7 +55,8 @@ struct WriteCounts {
 class IndexWriter {
    public:
     /// @param dir the index folder; created (with parents) when missing.
-    /// @param overwrite true: start from an empty index (all old documents dropped at the first commit).
+    /// @param overwrite true: start from an empty index (all old documents dropped at the first
+    /// commit).
     /// @throws IndexLockedError when another writer holds the lock.
     /// @throws IndexError when @p dir cannot be created, is not a Xapian database, or
     ///         cannot be written (e.g. a read-only folder).
@@ -63,8 +64,11 @@ class IndexWriter {
     ///        nullptr: only the articles' given entities. Not owned; must outlive the writer.
     /// @param analysis identifies the analysis (schema version, entity model) for
     ///        fingerprints: an article indexed with another analysis is re-indexed.
-    IndexWriter(const std::filesystem::path& dir, bool overwrite, CommitPolicy policy = {},
-                const EntityExtractor* extractor = nullptr, std::string analysis = {});
+    IndexWriter(const std::filesystem::path& dir,
+                bool overwrite,
+                CommitPolicy policy = {},
+                const EntityExtractor* extractor = nullptr,
+                std::string analysis = {});
 
     /// @brief Adds (or replaces) every paragraph of @p article, committing when the
     ///        policy's bounds are reached. An article already indexed with the same
@@ -97,7 +101,8 @@ class IndexWriter {
     WriteCounts counts_;
     bool started_empty_ = false;
     std::unordered_set<std::string> seen_;  // article ids written by this writer
-    std::unordered_map<std::string, std::string> displays_;  // entity term → display form, until commit
+    std::unordered_map<std::string, std::string>
+        displays_;  // entity term → display form, until commit
     std::size_t pending_documents_ = 0;
     std::size_t pending_bytes_ = 0;
 };

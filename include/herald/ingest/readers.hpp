@@ -1,11 +1,10 @@
 // Corpus readers: JSON Lines, plain text, Reuters-21578 SGML (docs/input-formats.md).
 #pragma once
 
-#include <herald/text/article.hpp>
-
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <herald/text/article.hpp>
 #include <istream>
 #include <optional>
 #include <string>
@@ -44,19 +43,24 @@ using ErrorSink = std::function<void(const ReadError&)>;
 ///        non-empty paragraph is an error. Invalid UTF-8 is repaired (to_valid_utf8).
 /// @param file_name used in errors only.
 /// @throws only what @p sink throws.
-void read_jsonl(std::istream& in, const std::string& file_name, const ArticleSink& sink,
+void read_jsonl(std::istream& in,
+                const std::string& file_name,
+                const ArticleSink& sink,
                 const ErrorSink& errors);
 
 /// @brief Reads one plain-text article: first non-empty line the title,
 ///        paragraphs split at blank lines.
 /// @param id the article id (the caller derives it from the file name).
-void read_text(std::istream& in, const std::string& id, const std::string& file_name,
-               const ArticleSink& sink, const ErrorSink& errors);
+void read_text(std::istream& in,
+               const std::string& id,
+               const std::string& file_name,
+               const ArticleSink& sink,
+               const ErrorSink& errors);
 
 /// @brief Counts of a Reuters-21578 SGML read.
 struct ReutersCounts {
-    std::size_t records = 0;    ///< `<REUTERS>` records seen
-    std::size_t no_body = 0;    ///< records without a `<BODY>`: not articles, not errors
+    std::size_t records = 0;  ///< `<REUTERS>` records seen
+    std::size_t no_body = 0;  ///< records without a `<BODY>`: not articles, not errors
 };
 
 /// @brief Reads a Reuters-21578 SGML file (`reut2-NNN.sgm`). Each `<REUTERS>` record
@@ -67,8 +71,10 @@ struct ReutersCounts {
 ///        dropped), the closing `Reuter` signature dropped, Latin-1 bytes decoded,
 ///        and PLACES, PEOPLE, ORGS, EXCHANGES, TOPICS kept as tags.
 /// @return the record counts.
-ReutersCounts read_reuters(std::istream& in, const std::string& file_name,
-                           const ArticleSink& sink, const ErrorSink& errors);
+ReutersCounts read_reuters(std::istream& in,
+                           const std::string& file_name,
+                           const ArticleSink& sink,
+                           const ErrorSink& errors);
 
 /// @brief Totals of read_path().
 struct ReadCounts {
@@ -87,13 +93,15 @@ struct ReadCounts {
 /// @throws std::invalid_argument when @p path does not exist or a single file's
 ///         extension names no format.
 /// @param file_done called after each file with its size in bytes (for progress), may be empty.
-ReadCounts read_path(const std::filesystem::path& path, std::optional<InputFormat> format,
-                     const ArticleSink& sink, const ErrorSink& errors,
+ReadCounts read_path(const std::filesystem::path& path,
+                     std::optional<InputFormat> format,
+                     const ArticleSink& sink,
+                     const ErrorSink& errors,
                      const std::function<void(std::uintmax_t bytes)>& file_done = {});
 
 /// @brief The files read_path() would read for @p path, in order, with their formats.
 /// @throws as read_path().
-std::vector<std::pair<std::filesystem::path, InputFormat>> input_files(const std::filesystem::path& path,
-                                                                       std::optional<InputFormat> format);
+std::vector<std::pair<std::filesystem::path, InputFormat>> input_files(
+    const std::filesystem::path& path, std::optional<InputFormat> format);
 
 }  // namespace herald

@@ -1,11 +1,10 @@
 // Entity mentions of news paragraphs and their canonical names within an article.
 #pragma once
 
-#include <herald/ner/model.hpp>
-#include <herald/text/article.hpp>
-
 #include <cstddef>
 #include <filesystem>
+#include <herald/ner/model.hpp>
+#include <herald/text/article.hpp>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -22,7 +21,7 @@ struct Mention {
     /// The name after canonicalize() (extract() sets it to `text`).
     std::string canonical;
     std::size_t begin = 0;  ///< UTF-8 byte offset of `text` in the paragraph
-    std::size_t end = 0;    ///< one past its last byte: paragraph.substr(begin, end - begin) == text
+    std::size_t end = 0;  ///< one past its last byte: paragraph.substr(begin, end - begin) == text
     std::size_t paragraph = 0;  ///< 0-based paragraph index within the article (set by the caller)
 };
 
@@ -88,6 +87,7 @@ std::filesystem::path default_ner_model();
 ///        belongs to the paragraphs whose text contains its name (case-insensitively), or to
 ///        the lead paragraph when none does. Each paragraph lists an entity once.
 /// @return one list per paragraph, in article order. Thread-safe if @p extractor is.
-std::vector<std::vector<Entity>> paragraph_entities(const Article& article, const EntityExtractor* extractor);
+std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
+                                                    const EntityExtractor* extractor);
 
 }  // namespace herald

@@ -2,13 +2,12 @@
 // /api/articles/{id} and /api/entities).
 #pragma once
 
-#include <herald/text/article.hpp>
-
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <cstddef>
+#include <herald/text/article.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +18,7 @@ namespace herald {
 /// An article as stored: its paragraphs in order and the entities of each.
 struct ArticleView {
     std::string id, title, url, source, published, language;
-    std::vector<std::string> paragraphs;              ///< in order; paragraph n is paragraphs[n-1]
+    std::vector<std::string> paragraphs;  ///< in order; paragraph n is paragraphs[n-1]
     std::vector<std::vector<Entity>> paragraph_entities;  ///< parallel to paragraphs
     std::map<std::string, std::vector<std::string>> tags;
 };
@@ -51,7 +50,9 @@ struct EntityCount {
 /// @param limit at most this many names (1 to 1000).
 /// @throws std::invalid_argument for an unknown type or a bad limit.
 /// @throws Xapian::Error from the database.
-std::vector<EntityCount> suggest_entities(const Xapian::Database& db, std::string_view type,
-                                          std::string_view prefix, std::size_t limit);
+std::vector<EntityCount> suggest_entities(const Xapian::Database& db,
+                                          std::string_view type,
+                                          std::string_view prefix,
+                                          std::size_t limit);
 
 }  // namespace herald

@@ -55,14 +55,15 @@ struct ParsedQuery {
 
 /// Bounds on what one query may ask for.
 struct QueryLimits {
-    std::size_t max_bytes = 1024;            ///< query string length in bytes
-    std::size_t max_terms = 64;              ///< distinct terms after parsing
-    Xapian::termcount max_wildcard = 100;    ///< terms one trailing wildcard expands to (most frequent kept)
+    std::size_t max_bytes = 1024;  ///< query string length in bytes
+    std::size_t max_terms = 64;    ///< distinct terms after parsing
+    Xapian::termcount max_wildcard =
+        100;  ///< terms one trailing wildcard expands to (most frequent kept)
 };
 
 /// @brief Parses user queries into Xapian queries. Plain words are all required
-///        (default operator AND; OR on request, see DefaultOperator) and stemmed with the index's Snowball stemmer
-///        (Xapian STEM_ALL, like the indexer); `"phrases"`, `AND OR NOT XOR NEAR`
+///        (default operator AND; OR on request, see DefaultOperator) and stemmed with the index's
+///        Snowball stemmer (Xapian STEM_ALL, like the indexer); `"phrases"`, `AND OR NOT XOR NEAR`
 ///        (upper case only: lower-case `or` is a word), `+must -mustnot`, trailing
 ///        wildcards `sanct*`, `title:` (prefix S) and `source:` (boolean, case-folded),
 ///        and date ranges `2024-06-01..2024-06-30` (also `2024-06..2024-07`, open

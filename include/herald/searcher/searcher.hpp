@@ -2,16 +2,15 @@
 // (docs/http-api.md; herald-search --json prints exactly this).
 #pragma once
 
-#include <herald/text/article.hpp>
-#include <herald/text/index_layout.hpp>
-#include <herald/searcher/query.hpp>
-#include <herald/searcher/snippet.hpp>
-
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <filesystem>
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/snippet.hpp>
+#include <herald/text/article.hpp>
+#include <herald/text/index_layout.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,14 +33,14 @@ struct SearchRequest {
     /// Facets to count over the whole match set: "person", "place", "org", "misc" or a
     /// corpus tag "tag.places", "tag.people", "tag.orgs", "tag.exchanges", "tag.topics".
     std::vector<std::string> facets;
-    std::size_t facet_size = 10;       ///< values per facet, most frequent first (1 to 1000)
-    std::string from;                  ///< inclusive lower date bound (date_bound_key syntax), or ""
-    std::string to;                    ///< inclusive upper date bound, or ""
+    std::size_t facet_size = 10;  ///< values per facet, most frequent first (1 to 1000)
+    std::string from;             ///< inclusive lower date bound (date_bound_key syntax), or ""
+    std::string to;               ///< inclusive upper date bound, or ""
     SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
-    bool collapse = false;             ///< best paragraph per article only
-    std::size_t offset = 0;            ///< hits to skip
-    std::size_t limit = 10;            ///< hits to return, at most kMaxLimit
-    std::size_t snippet_bytes = 200;   ///< see SnippetOptions::max_bytes; 16 to 100,000
+    bool collapse = false;                  ///< best paragraph per article only
+    std::size_t offset = 0;                 ///< hits to skip
+    std::size_t limit = 10;                 ///< hits to return, at most kMaxLimit
+    std::size_t snippet_bytes = 200;        ///< see SnippetOptions::max_bytes; 16 to 100,000
     /// false: hits carry no snippet (Hit::snippet empty), which saves most of the time of
     /// a 1,000-hit search; for evaluation runs and clients that show ids only. Library only.
     bool snippets = true;
@@ -82,15 +81,15 @@ struct SearchRequest {
 };
 
 struct Hit {
-    std::string id;          ///< paragraph id: `<article_id>#<paragraph>`
+    std::string id;  ///< paragraph id: `<article_id>#<paragraph>`
     std::string article_id;
     unsigned paragraph = 0;  ///< 1-based
     std::string title;
     std::string url;
     std::string source;
-    std::string published;   ///< ISO 8601 UTC or ""
-    double score = 0;        ///< BM25 weight (0 for queries with no ranked terms)
-    std::string snippet;     ///< HTML-escaped, matches in <mark>…</mark>
+    std::string published;  ///< ISO 8601 UTC or ""
+    double score = 0;       ///< BM25 weight (0 for queries with no ranked terms)
+    std::string snippet;    ///< HTML-escaped, matches in <mark>…</mark>
     std::vector<Entity> entities;
 };
 
@@ -157,8 +156,8 @@ class Searcher {
     void set_snippet_style(const SnippetOptions& options) { snippet_style_ = options; }
 
     /// @brief Moves to the latest committed revision, and to a new generation after a
-    ///        rebuild (herald/text/index_layout.hpp). Cheap when nothing changed (a stat and a read of
-    ///        the stub file).
+    ///        rebuild (herald/text/index_layout.hpp). Cheap when nothing changed (a stat and a read
+    ///        of the stub file).
     /// @return whether the index may have changed.
     /// @throws std::runtime_error when the index cannot be opened any more.
     bool reopen();
@@ -171,7 +170,9 @@ class Searcher {
    private:
     SearchResult run(const SearchRequest& request);
     // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
-    void add_hits(const SearchRequest& request, const Xapian::Query& query, const Xapian::MSet& mset,
+    void add_hits(const SearchRequest& request,
+                  const Xapian::Query& query,
+                  const Xapian::MSet& mset,
                   SearchResult& result) const;
     // Pseudo-relevance feedback (see search()): @p match with expansion terms OR-ed in.
     Xapian::Query expand_query(const Xapian::Query& match,

@@ -1,11 +1,10 @@
 // Snippets: the best short passage of a paragraph with the matching words marked.
 #pragma once
 
-#include <herald/text/words.hpp>
-
 #include <xapian.h>
 
 #include <cstddef>
+#include <herald/text/words.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -19,7 +18,7 @@ struct SnippetOptions {
     std::size_t max_bytes = 200;
     std::string mark_open = "<mark>";
     std::string mark_close = "</mark>";
-    bool escape_html = true;        ///< HTML-escape the text (markers are inserted as they are)
+    bool escape_html = true;          ///< HTML-escape the text (markers are inserted as they are)
     std::string ellipsis = "\u2026";  ///< marks text left out at either end
 };
 
@@ -37,7 +36,8 @@ class Highlighter {
    public:
     /// @param terms query terms as indexed (stemmed, unprefixed).
     /// @param wildcard_prefixes lower-cased prefixes of trailing wildcards.
-    Highlighter(std::unordered_set<std::string> terms, std::vector<std::string> wildcard_prefixes,
+    Highlighter(std::unordered_set<std::string> terms,
+                std::vector<std::string> wildcard_prefixes,
                 Xapian::Stem stemmer);
 
     /// @brief Whether the single word @p word matches.
@@ -55,8 +55,10 @@ class Highlighter {
    private:
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
-    // Per word of @p words, the index of its distinct matched term or -1; @p term_count gets their number.
-    std::vector<int> match_words(std::string_view text, const std::vector<WordSpan>& words,
+    // Per word of @p words, the index of its distinct matched term or -1; @p term_count gets their
+    // number.
+    std::vector<int> match_words(std::string_view text,
+                                 const std::vector<WordSpan>& words,
                                  std::size_t& term_count) const;
 
     std::unordered_set<std::string> terms_;

@@ -3,13 +3,11 @@
 // network, the worker threads and the signals.
 #pragma once
 
-#include <herald/searcher/searcher.hpp>
-#include <herald/server/metrics.hpp>
-
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
 #include <exception>
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/metrics.hpp>
 #include <map>
 #include <string>
 #include <string_view>
@@ -64,10 +62,10 @@ Response handle_request(RequestContext& context, const Request& request);
 
 /// Error codes of JSON error bodies, one per HTTP status.
 struct HttpError {
-    unsigned status;         ///< 400, 404, 405, 413, 503 or 500
-    std::string code;        ///< "bad_request", "not_found", "method_not_allowed",
-                             ///< "too_large", "overloaded", "index_unavailable", "internal"
-    std::string message;     ///< for a person
+    unsigned status;      ///< 400, 404, 405, 413, 503 or 500
+    std::string code;     ///< "bad_request", "not_found", "method_not_allowed",
+                          ///< "too_large", "overloaded", "index_unavailable", "internal"
+    std::string message;  ///< for a person
 };
 
 /// @brief The one place where exceptions become HTTP statuses:

@@ -36,10 +36,14 @@ class Metrics {
     }
 
     /// @brief Sets the number of searches waiting for a worker (gauge).
-    void set_queue_depth(std::size_t depth) { queue_depth_.store(depth, std::memory_order_relaxed); }
+    void set_queue_depth(std::size_t depth) {
+        queue_depth_.store(depth, std::memory_order_relaxed);
+    }
 
     std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
-    std::uint64_t index_documents() const { return index_documents_.load(std::memory_order_relaxed); }
+    std::uint64_t index_documents() const {
+        return index_documents_.load(std::memory_order_relaxed);
+    }
     std::uint64_t index_revision() const { return index_revision_.load(std::memory_order_relaxed); }
 
     /// @brief How many requests of @p route were answered with @p status so far.

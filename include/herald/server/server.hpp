@@ -2,16 +2,15 @@
 // on Boost.Beast (HTTP/1.1, keep-alive) with a fixed pool of search workers.
 #pragma once
 
-#include <herald/searcher/searcher.hpp>
-#include <herald/server/http.hpp>
-#include <herald/server/metrics.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/http.hpp>
+#include <herald/server/metrics.hpp>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -29,8 +28,8 @@ struct ServerOptions {
     unsigned workers = 0;               ///< search threads, one Searcher each; 0 = number of cores
     unsigned io_threads = 1;            ///< threads reading and writing sockets
     std::size_t queue_limit = 64;       ///< searches that may wait for a worker; beyond: 503
-    std::size_t header_limit = 8 * 1024;     ///< bytes of request line + headers; beyond: 413
-    std::size_t body_limit = 1024 * 1024;    ///< bytes of request body (also chunked); beyond: 413
+    std::size_t header_limit = 8 * 1024;   ///< bytes of request line + headers; beyond: 413
+    std::size_t body_limit = 1024 * 1024;  ///< bytes of request body (also chunked); beyond: 413
     /// Time a client has to send a whole request once its first byte arrived; then the
     /// connection is closed (defends against one-byte-every-few-seconds clients).
     std::chrono::milliseconds header_timeout{10'000};
@@ -64,8 +63,11 @@ class WorkerPool {
     /// @param queue_limit jobs that may wait when every worker is busy.
     /// @param metrics receives index document count, revision and queue depth (may be null).
     /// @throws std::runtime_error when the index cannot be opened (checked once, up front).
-    WorkerPool(std::filesystem::path index_dir, std::string language, unsigned threads,
-               std::size_t queue_limit, Metrics* metrics,
+    WorkerPool(std::filesystem::path index_dir,
+               std::string language,
+               unsigned threads,
+               std::size_t queue_limit,
+               Metrics* metrics,
                std::chrono::milliseconds delay = std::chrono::milliseconds{0});
     ~WorkerPool();  ///< stop()
 

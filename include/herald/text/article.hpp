@@ -2,7 +2,6 @@
 #pragma once
 
 #include <herald/text/entity_type.hpp>
-
 #include <map>
 #include <optional>
 #include <string>

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <herald/text/article.hpp>
-
 #include <map>
 #include <optional>
 #include <string>

@@ -30,8 +30,8 @@ Xapian::Stem make_stemmer(std::string_view language);
 Xapian::Stem make_stemmer_or_none(std::string_view language);
 
 /// @brief A new English stop-word list for Xapian (the usual function words:
-///        "the", "a", "of", ...) for "en", "en-GB", "english", …; nullptr for other languages. The caller
-///        owns it; pass it to QueryParser::set_stopper(stopper->release()).
+///        "the", "a", "of", ...) for "en", "en-GB", "english", …; nullptr for other languages. The
+///        caller owns it; pass it to QueryParser::set_stopper(stopper->release()).
 Xapian::Stopper* make_stopper(std::string_view language);
 
 /// @brief Rewrites text so that Xapian's word splitting (TermGenerator and

@@ -1,16 +1,14 @@
 // herald-ner's commands: train, tag CoNLL files, tag plain text (see entities.hpp).
+#include <chrono>
+#include <fstream>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/train/commands.hpp>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/text/strings.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <chrono>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace herald {
@@ -23,7 +21,8 @@ int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
     const std::filesystem::path corpus = request.train_files.at(0).parent_path().parent_path();
     if (options.unlabeled.empty()) {
         for (const char* name : {"reuters21578", "bbc"}) {
-            if (std::filesystem::is_directory(corpus / name)) options.unlabeled.push_back(corpus / name);
+            if (std::filesystem::is_directory(corpus / name))
+                options.unlabeled.push_back(corpus / name);
         }
     }
     std::vector<std::filesystem::path> gazetteer_files = request.gazetteer_files;
@@ -43,7 +42,8 @@ int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
     std::vector<LabeledSentence> train;
     for (const auto& f : request.train_files) {
         auto part = read_conll(f);
-        train.insert(train.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+        train.insert(train.end(), std::make_move_iterator(part.begin()),
+                     std::make_move_iterator(part.end()));
     }
     std::vector<LabeledSentence> dev;
     if (!request.dev_file.empty()) dev = read_conll(request.dev_file);
@@ -57,7 +57,8 @@ int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
     return 0;
 }
 
-int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem::path& conll,
+int run_ner_conll(const std::filesystem::path& model_file,
+                  const std::filesystem::path& conll,
                   std::ostream& out) {
     const NerModel model = NerModel::load(model_file);
     std::ifstream in(conll, std::ios::binary);
@@ -78,7 +79,8 @@ int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem
                 continue;
             }
             std::string tag(cols.back());
-            if (tag.rfind("B-", 0) == 0 && (prev == "O" || prev.substr(2) != tag.substr(2))) bio = true;
+            if (tag.rfind("B-", 0) == 0 && (prev == "O" || prev.substr(2) != tag.substr(2)))
+                bio = true;
             prev = tag;
         }
     }
@@ -104,7 +106,8 @@ int run_ner_conll(const std::filesystem::path& model_file, const std::filesystem
             ++j;
         }
         const auto chunks = model.tag(words);
-        const auto tags = bio ? chunks_to_bio(chunks, words.size()) : chunks_to_iob1(chunks, words.size());
+        const auto tags =
+            bio ? chunks_to_bio(chunks, words.size()) : chunks_to_iob1(chunks, words.size());
         for (std::size_t k = i; k < j; ++k) out << lines[k] << " " << tags[k - i] << "\n";
         i = j;
     }
@@ -133,7 +136,8 @@ int run_ner_text(const std::filesystem::path& model_file, std::istream& in, std:
             }
             end = k;
         }
-        if (trim(std::string_view(text).substr(pos, end - pos)).size() > 0) paragraphs.push_back({pos, end});
+        if (trim(std::string_view(text).substr(pos, end - pos)).size() > 0)
+            paragraphs.push_back({pos, end});
         pos = end + 1;
     }
     std::vector<Mention> mentions;

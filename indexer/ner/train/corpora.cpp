@@ -1,8 +1,7 @@
 // Labeled NER corpora: CoNLL-2003 and GMB readers (see herald/ner/train/corpora.hpp).
+#include <fstream>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/text/strings.hpp>
-
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,7 +9,8 @@ namespace herald {
 
 namespace {
 
-void flush(std::vector<LabeledSentence>& out, std::vector<std::string>& words,
+void flush(std::vector<LabeledSentence>& out,
+           std::vector<std::string>& words,
            std::vector<std::string>& tags) {
     if (!words.empty()) out.push_back({std::move(words), chunks_from_iob(tags)});
     words.clear();
@@ -70,11 +70,16 @@ std::string gmb_tag(std::string_view tag) {
     if (tag.size() < 3 || tag[1] != '-') return "O";
     std::string_view kind = tag.substr(2);
     std::string type;
-    if (kind == "per") type = "PER";
-    else if (kind == "org") type = "ORG";
-    else if (kind == "geo" || kind == "gpe") type = "LOC";
-    else if (kind == "art" || kind == "eve" || kind == "nat") type = "MISC";
-    else return "O";
+    if (kind == "per")
+        type = "PER";
+    else if (kind == "org")
+        type = "ORG";
+    else if (kind == "geo" || kind == "gpe")
+        type = "LOC";
+    else if (kind == "art" || kind == "eve" || kind == "nat")
+        type = "MISC";
+    else
+        return "O";
     return std::string(1, tag[0]) + "-" + type;
 }
 

@@ -1,15 +1,14 @@
 // Training of the named-entity tagger: the averaged structured perceptron over BILOU tags
 // (see herald/ner/train/trainer.hpp).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
 #include <herald/ingest/readers.hpp>
 #include <herald/ner/detail/features.hpp>
 #include <herald/ner/detail/model_impl.hpp>
 #include <herald/ner/tokenizer.hpp>
 #include <herald/ner/train/trainer.hpp>
-
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstring>
 #include <iomanip>
 #include <numeric>
 #include <ostream>
@@ -26,7 +25,8 @@ using namespace ner_detail;
 namespace {
 
 /// Capitalization classes of words inside mixed-case sentences of unlabeled news.
-void count_capitalization(const std::vector<std::filesystem::path>& sources, Lexicon& lexicon,
+void count_capitalization(const std::vector<std::filesystem::path>& sources,
+                          Lexicon& lexicon,
                           std::ostream* log) {
     struct Counts {
         std::uint32_t total = 0, capitalized = 0;
@@ -55,7 +55,8 @@ void count_capitalization(const std::vector<std::filesystem::path>& sources, Lex
                     const bool upper = c >= 'A' && c <= 'Z';
                     if (!upper && !(c >= 'a' && c <= 'z')) continue;
                     const std::string_view prev = tokens[i - 1].text;
-                    if (prev == "\"" || prev == "\xE2\x80\x9C" || prev == ":" || prev == "(") continue;
+                    if (prev == "\"" || prev == "\xE2\x80\x9C" || prev == ":" || prev == "(")
+                        continue;
                     Counts& k = counts[hash_bytes(lower_case(w))];
                     ++k.total;
                     k.capitalized += upper;
@@ -161,7 +162,8 @@ struct Perceptron {
         u[index] += cc * delta;
     }
 
-    // Tags sentence @p s of @p tr; on a mistake, updates towards gold. Returns whether it was wrong.
+    // Tags sentence @p s of @p tr; on a mistake, updates towards gold. Returns whether it was
+    // wrong.
     bool learn(const Encoded& tr, std::size_t s, std::vector<float>& scores) {
         const auto& gold = tr.labels[s];
         const std::size_t n = gold.size();
@@ -199,8 +201,12 @@ struct Perceptron {
     }
 };
 
-// One shuffled pass over the training sentences, then averaging; returns the sentences tagged wrong.
-std::size_t run_epoch(Perceptron& p, const Encoded& tr, std::vector<std::size_t>& order, std::mt19937_64& rng,
+// One shuffled pass over the training sentences, then averaging; returns the sentences tagged
+// wrong.
+std::size_t run_epoch(Perceptron& p,
+                      const Encoded& tr,
+                      std::vector<std::size_t>& order,
+                      std::mt19937_64& rng,
                       std::vector<float>& scores) {
     std::shuffle(order.begin(), order.end(), rng);
     std::size_t mistakes = 0;
@@ -213,7 +219,9 @@ std::size_t run_epoch(Perceptron& p, const Encoded& tr, std::vector<std::size_t>
 }
 
 // Chunk scores on the dev sentences with the averaged weights.
-ChunkScores evaluate_dev(const Perceptron& p, const Encoded& dv, const std::vector<LabeledSentence>& dev,
+ChunkScores evaluate_dev(const Perceptron& p,
+                         const Encoded& dv,
+                         const std::vector<LabeledSentence>& dev,
                          std::vector<float>& scores) {
     ChunkScores dev_scores;
     for (std::size_t s = 0; s < dev.size(); ++s) {
@@ -227,20 +235,30 @@ ChunkScores evaluate_dev(const Perceptron& p, const Encoded& dv, const std::vect
 }
 
 // The log line of one epoch.
-void log_epoch(std::ostream& log, int epoch, std::size_t mistakes, bool has_dev, const ChunkScores& dev_scores,
-               double f1, Clock::time_point started) {
+void log_epoch(std::ostream& log,
+               int epoch,
+               std::size_t mistakes,
+               bool has_dev,
+               const ChunkScores& dev_scores,
+               double f1,
+               Clock::time_point started) {
     log << "epoch " << epoch << ": " << mistakes << " sentences wrong";
     if (has_dev) {
-        log << ", dev precision " << std::setprecision(2) << 100 * dev_scores.precision() << " recall "
-            << 100 * dev_scores.recall() << " F1 " << 100 * f1;
+        log << ", dev precision " << std::setprecision(2) << 100 * dev_scores.precision()
+            << " recall " << 100 * dev_scores.recall() << " F1 " << 100 * f1;
     }
     log << " (" << std::setprecision(1) << seconds_since(started) << " s)\n";
     log.flush();
 }
 
-// All epochs, each evaluated on dev; returns the averaged weights of the best epoch (into @p best_epoch).
-std::vector<float> train_epochs(const Encoded& tr, const Encoded& dv, const std::vector<LabeledSentence>& dev,
-                                const NerTrainOptions& options, Clock::time_point started, int& best_epoch) {
+// All epochs, each evaluated on dev; returns the averaged weights of the best epoch (into @p
+// best_epoch).
+std::vector<float> train_epochs(const Encoded& tr,
+                                const Encoded& dv,
+                                const std::vector<LabeledSentence>& dev,
+                                const NerTrainOptions& options,
+                                Clock::time_point started,
+                                int& best_epoch) {
     Perceptron p(options.hash_bits);
     std::vector<float> best;
     double best_f1 = -1.0;
@@ -253,7 +271,8 @@ std::vector<float> train_epochs(const Encoded& tr, const Encoded& dv, const std:
         const std::size_t mistakes = run_epoch(p, tr, order, rng, scores);
         const ChunkScores dev_scores = evaluate_dev(p, dv, dev, scores);
         const double f1 = dev.empty() ? static_cast<double>(epoch) : dev_scores.f1();
-        if (options.log) log_epoch(*options.log, epoch, mistakes, !dev.empty(), dev_scores, f1, started);
+        if (options.log)
+            log_epoch(*options.log, epoch, mistakes, !dev.empty(), dev_scores, f1, started);
         if (f1 > best_f1) {
             best_f1 = f1;
             best_epoch = epoch;

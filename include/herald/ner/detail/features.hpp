@@ -2,9 +2,8 @@
 // the model carries (not a public header; included by indexer/ner*.cpp only).
 #pragma once
 
-#include <herald/ner/model.hpp>
-
 #include <cstdint>
+#include <herald/ner/model.hpp>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -15,9 +14,15 @@ constexpr int kTypes = 4;
 constexpr int kLabels = 1 + 4 * kTypes;  // O, then B I L U for each type
 enum Position { kBegin = 0, kInside = 1, kLast = 2, kUnit = 3 };
 
-inline int label_of(int type, int pos) { return 1 + 4 * type + pos; }
-inline int type_of(int label) { return (label - 1) / 4; }
-inline int pos_of(int label) { return (label - 1) % 4; }
+inline int label_of(int type, int pos) {
+    return 1 + 4 * type + pos;
+}
+inline int type_of(int label) {
+    return (label - 1) / 4;
+}
+inline int pos_of(int label) {
+    return (label - 1) % 4;
+}
 
 /// May label @p cur follow label @p prev (-1: sentence start) in a well-formed BILOU sequence?
 inline bool allowed(int prev, int cur) {

@@ -2,12 +2,11 @@
 // model file code (ner/model.cpp) and the trainer (ner/train/trainer.cpp). Not a public API.
 #pragma once
 
-#include <herald/ner/detail/features.hpp>
-#include <herald/ner/model.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <herald/ner/detail/features.hpp>
+#include <herald/ner/model.hpp>
 #include <vector>
 
 namespace herald {
@@ -52,14 +51,16 @@ struct NerModel::Impl {
         offsets.clear();
         ner_detail::sentence_features(lexicon, hash_bits, words, feats, offsets);
         emission(feats, offsets, scores);
-        return ner_detail::chunks_from_labels(ner_detail::viterbi(scores.data(), words.size(), trans.data()));
+        return ner_detail::chunks_from_labels(
+            ner_detail::viterbi(scores.data(), words.size(), trans.data()));
     }
 
     /// Quantizes dense weights (rows × ner_detail::kLabels, then the transitions) into this model.
     void set_weights(const std::vector<float>& dense) {
         const std::size_t rows = std::size_t{1} << hash_bits;
         float max_abs = 0.0f;
-        for (std::size_t k = 0; k < rows * ner_detail::kLabels; ++k) max_abs = std::max(max_abs, std::fabs(dense[k]));
+        for (std::size_t k = 0; k < rows * ner_detail::kLabels; ++k)
+            max_abs = std::max(max_abs, std::fabs(dense[k]));
         scale = max_abs > 0.0f ? max_abs / 32767.0f : 1.0f;
         row_offset.assign(rows, 0);
         row_mask.assign(rows, 0);
@@ -73,7 +74,8 @@ struct NerModel::Impl {
                 quantized.push_back(static_cast<std::int16_t>(q));
             }
         }
-        std::copy(dense.begin() + static_cast<std::ptrdiff_t>(rows * ner_detail::kLabels), dense.end(), trans.begin());
+        std::copy(dense.begin() + static_cast<std::ptrdiff_t>(rows * ner_detail::kLabels),
+                  dense.end(), trans.begin());
         dequantize();
     }
 

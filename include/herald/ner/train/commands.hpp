@@ -1,9 +1,8 @@
 // herald-ner's commands: train a model, tag a CoNLL file, tag plain text.
 #pragma once
 
-#include <herald/ner/train/trainer.hpp>
-
 #include <filesystem>
+#include <herald/ner/train/trainer.hpp>
 #include <iosfwd>
 #include <vector>
 
@@ -26,14 +25,14 @@ int run_ner_train(const NerTrainRequest& request, std::ostream& out);
 ///        tag in IOB1 (or BIO when the file's last column uses `B-` at chunk starts);
 ///        blank lines are written as they are, `-DOCSTART-` lines with the column `O` (as
 ///        conlleval expects).
-int run_ner_conll(const std::filesystem::path& model, const std::filesystem::path& conll,
+int run_ner_conll(const std::filesystem::path& model,
+                  const std::filesystem::path& conll,
                   std::ostream& out);
 
 /// @brief Tags plain UTF-8 text (paragraphs separated by blank lines) and prints
-///        `{"entities": [{"type", "canonical", "text", "begin", "end", "paragraph"}, ...]}` (paragraph
-///        numbered from 1, as in search hits),
-///        with `begin`/`end` UTF-8 byte offsets into the whole input, names canonicalized
-///        over the whole input as one article.
+///        `{"entities": [{"type", "canonical", "text", "begin", "end", "paragraph"}, ...]}`
+///        (paragraph numbered from 1, as in search hits), with `begin`/`end` UTF-8 byte offsets
+///        into the whole input, names canonicalized over the whole input as one article.
 int run_ner_text(const std::filesystem::path& model, std::istream& in, std::ostream& out);
 
 }  // namespace herald

@@ -1,9 +1,8 @@
 // Labeled NER corpora: CoNLL-2003 columns and the Groningen Meaning Bank CSV extract.
 #pragma once
 
-#include <herald/ner/model.hpp>
-
 #include <filesystem>
+#include <herald/ner/model.hpp>
 #include <vector>
 
 namespace herald {
