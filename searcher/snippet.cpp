@@ -90,6 +90,15 @@ WordRange best_word_range(std::string_view text,
             if (match_id[j] >= 0) ++total;
             ++j;
         }
+        // The budget shrinks by an ellipsis after the first word: a window carried over
+        // from i == 0 may no longer fit.
+        while (j > i && words[j - 1].end - words[i].begin > budget_bytes) {
+            --j;
+            if (match_id[j] >= 0) {
+                --total;
+                if (--counts[match_id[j]] == 0) --distinct;
+            }
+        }
         if (j > i) {
             const long score = score_window(text, words, match_id, i, j, distinct, total);
             if (score > best.best_score) best = {i, j, score};

@@ -359,6 +359,12 @@ ReutersCounts read_reuters(std::istream& in,
             continue;
         }
         std::size_t id_end = open_tag.find('"', id_at + 7);
+        if (id_end == std::string_view::npos || id_end == id_at + 7) {
+            // An empty or unclosed NEWID would give an empty id: such records would replace
+            // each other in the index.
+            errors({file_name, line, "<REUTERS> record with an empty NEWID"});
+            continue;
+        }
         Article a;
         a.id = std::string(open_tag.substr(id_at + 7, id_end - id_at - 7));
         a.source = "Reuters";

@@ -200,3 +200,22 @@ TEST_CASE("split_paragraphs can also break at an indented line, as Reuters bodie
     CHECK(split_paragraphs(body, ParagraphBreak::blank_line_or_indent) ==
           std::vector<std::string>{"First para goes on.", "Second para", "Third."});
 }
+
+TEST_CASE("a Reuters record with an empty or unclosed NEWID is an error, not an empty id",
+          "[indexer]") {
+    // Found by fuzz_readers (tests/fuzz/corpus/fuzz_readers/regress-empty-newid): records with
+    // an empty id replaced each other in the index.
+    Collected c;
+    std::istringstream in(
+        "<REUTERS NEWID=\"\"><BODY>First.</BODY></REUTERS>\n"
+        "<REUTERS NEWID=\"><BODY>Second.</BODY></REUTERS>\n"
+        "<REUTERS NEWID=\"9\"><BODY>Third.</BODY></REUTERS>\n");
+    const ReutersCounts counts = read_reuters(in, "inline.sgm", c.sink(), c.error_sink());
+    CHECK(counts.records == 3);
+    REQUIRE(c.articles.size() == 1);
+    CHECK(c.articles[0].id == "9");
+    REQUIRE(c.errors.size() == 2);
+    CHECK(c.errors[0].line == 1);
+    CHECK(c.errors[1].line == 2);
+    CHECK(c.errors[0].message == "<REUTERS> record with an empty NEWID");
+}

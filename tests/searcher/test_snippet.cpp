@@ -115,3 +115,13 @@ TEST_CASE("one enormous token is cut at a character boundary", "[searcher]") {
     CHECK(s.size() <= 102);
     CHECK(to_valid_utf8(s) == s);
 }
+
+TEST_CASE("the byte cap holds when the best window starts at the second word", "[searcher]") {
+    // Found by fuzz_snippet (tests/fuzz/corpus/fuzz_snippet/regress-window-over-budget): the
+    // window of the first word (one ellipsis) was kept for the second (two), one byte over.
+    SnippetOptions options;
+    options.max_bytes = 16;
+    std::string s = highlighter({"oil"}).snippet("A.oil and oil rose today.", options);
+    CHECK(visible(s).size() <= 16);
+    CHECK(s == "A.<mark>oil</mark> and <mark>oil</mark>\u2026");
+}

@@ -69,7 +69,8 @@ struct ReutersCounts {
 ///        paragraphs split where a newline is followed by indentation, SGML
 ///        entities decoded (`&lt;` `&gt;` `&amp;`; control entities such as `&#3;`
 ///        dropped), the closing `Reuter` signature dropped, Latin-1 bytes decoded,
-///        and PLACES, PEOPLE, ORGS, EXCHANGES, TOPICS kept as tags.
+///        and PLACES, PEOPLE, ORGS, EXCHANGES, TOPICS kept as tags. A record without
+///        NEWID, with an empty one, or with an unreadable DATE is an error.
 /// @return the record counts.
 ReutersCounts read_reuters(std::istream& in,
                            const std::string& file_name,
