@@ -17,9 +17,9 @@
 #include <cstdlib>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/searcher.hpp>
-#include <herald/server/server.hpp>
 #include <herald/server/http.hpp>
 #include <herald/server/metrics.hpp>
+#include <herald/server/server.hpp>
 #include <sstream>
 #include <string_view>
 

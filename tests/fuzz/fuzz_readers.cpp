@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/text/article.hpp>
 #include <herald/ingest/readers.hpp>
+#include <herald/text/article.hpp>
 #include <herald/text/strings.hpp>
 #include <sstream>
 #include <string>

@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/text/words.hpp>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_set>
