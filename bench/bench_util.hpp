@@ -3,6 +3,8 @@
 // one-line JSON each driver prints. Header-only; benchmarks only, not a public API.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -10,7 +12,6 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <string>

@@ -11,21 +11,23 @@
 // Output: one JSON line per configuration on stdout, a readable line per configuration on
 // stderr. Published anchor (Anserini, Lucene BM25 k1=0.9 b=0.4): MAP 0.3123, P@30 0.1942;
 // BM25+RM3: MAP 0.3648.
-#include <unistd.h>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/strings.hpp>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
-#include <herald/text/strings.hpp>
 #include <iostream>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>

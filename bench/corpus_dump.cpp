@@ -10,11 +10,13 @@
 // first article boundary at or past N paragraphs; beyond one collection, the collection is repeated
 // under new ids (`<id>-c<k>` for copy k >= 1), which is how the growth series reaches 1M
 // paragraphs.
-#include <CLI/CLI.hpp>
-#include <fstream>
 #include <herald/ingest/readers.hpp>
-#include <iostream>
+
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
 
 namespace fs = std::filesystem;
 

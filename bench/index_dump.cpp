@@ -16,8 +16,9 @@
 //   allterm "..." tf N cf N               every term of the database, in order
 //   end
 // The database UUID and revision are not printed: they differ on every build.
-#include <sys/stat.h>
 #include <xapian.h>
+
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>

@@ -2,11 +2,6 @@
 // tokenizing + stemming, paragraph analysis into a Xapian document, snippets, query
 // parsing and facet counting. Inputs are fixed; no randomness. Entity tagging speed is
 // herald_ner_bench.
-#include <benchmark/benchmark.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <herald/index/document.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/ingest/readers.hpp>
@@ -14,6 +9,13 @@
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/searcher/snippet.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 

@@ -1,11 +1,12 @@
 // Google Benchmark of the named-entity recognizer on CoNLL-2003 eng.testa (fixed input,
 // one thread): tagging pre-tokenized sentences, and extracting entities from raw text
 // (tokenizing, sentence splitting, tagging, trimming). Reports tokens per second.
-#include <benchmark/benchmark.h>
-
 #include <herald/ner/entities.hpp>
 #include <herald/ner/model.hpp>
 #include <herald/ner/train/corpora.hpp>
+
+#include <benchmark/benchmark.h>
+
 #include <stdexcept>
 
 namespace {

@@ -8,9 +8,11 @@
 //   - aol: the Lucene-syntax text as given, with default operator OR: `a b` is a union,
 //     `+a +b` an intersection, `+a b` requires a and ranks b, `"a b"` a phrase.
 //   Both stem with English Snowball (all words, STEM_ALL) and rank by BM25.
-#include <CLI/CLI.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
+
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 #include <sstream>
 

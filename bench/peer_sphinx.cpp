@@ -42,6 +42,9 @@
 // each of the threads drives its share with the MariaDB non-blocking API and poll(), one
 // request in flight per connection, queries taken in turn from the set; requests that end
 // within the window count, those in flight at its end finish uncounted.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <errmsg.h>
 #include <fcntl.h>
 #include <mysql.h>
@@ -49,12 +52,10 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cctype>
 #include <cstring>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>

@@ -27,13 +27,14 @@
 //   - excluded clauses (AOL `-word`): (...) NOT "x1" NOT "x2".
 // Timing per query (steady_clock): bind, step through the 10 rows, copy their fields and
 // snippets. The first pass warms the cache and is not reported.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <sqlite3.h>
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -31,13 +31,15 @@
 // parent folder. Timed from spawn to exit, output read; --limit keeps the first N queries.
 // Omega's query differs from the bare one in one way: it drops English stopwords (e.g. "of" in
 // `+university +of +washington`) unless the query is nothing but stopwords.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <xapian.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -47,7 +49,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>

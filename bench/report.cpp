@@ -3,11 +3,12 @@
 // for the corpus point: "10k", "reuters", "1m"). Every figure in the report comes from
 // those lines; nothing here is typed in.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 using nlohmann::json;

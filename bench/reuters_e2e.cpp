@@ -2,15 +2,17 @@
 // snippets) in-process, printing index time and query latency percentiles.
 // Usage: herald_bench_reuters [--corpus ../shared/corpus] [--index DIR] [--threads N] [--passes N]
 //                             [--no-entities]
-#include <unistd.h>
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
 
 #include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <herald/index/index_job.hpp>
-#include <herald/searcher/searcher.hpp>
 #include <iostream>
 #include <numeric>
 #include <sstream>

@@ -1,7 +1,9 @@
 // herald-index: reads articles and writes them into a Herald index.
 // Exit codes: 0 done; 1 done but records were skipped; 2 usage or I/O error; 3 index locked.
-#include <CLI/CLI.hpp>
 #include <herald/index/index_job.hpp>
+
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
 int main(int argc, char** argv) {

@@ -3,9 +3,11 @@
 //   herald-ner [--model M] --conll FILE     CoNLL columns + one predicted IOB1 column
 //   herald-ner [--model M] --text           plain text on stdin → JSON entities on stdout
 // Exit codes: 0 done; 1 error (message on stderr); 2 usage error.
-#include <CLI/CLI.hpp>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/train/commands.hpp>
+
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
 int main(int argc, char** argv) {

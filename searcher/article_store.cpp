@@ -1,7 +1,8 @@
-#include <algorithm>
 #include <herald/searcher/article_store.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
+
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 

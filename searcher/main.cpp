@@ -1,10 +1,12 @@
 // herald-search: ranked paragraphs with highlighted snippets, on a terminal or as JSON.
 // Exit codes: 0 searched (even with no hits); 1 the query, a date or a limit is invalid;
 // 2 usage error or the index cannot be opened.
-#include <unistd.h>
+#include <herald/searcher/searcher.hpp>
 
 #include <CLI/CLI.hpp>
-#include <herald/searcher/searcher.hpp>
+
+#include <unistd.h>
+
 #include <iostream>
 #include <tuple>
 

@@ -1,10 +1,11 @@
-#include <algorithm>
-#include <cctype>
 #include <herald/searcher/query.hpp>
 #include <herald/text/article.hpp>
 #include <herald/text/schema.hpp>
 #include <herald/text/strings.hpp>
 #include <herald/text/words.hpp>
+
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 

@@ -1,11 +1,12 @@
-#include <algorithm>
-#include <chrono>
 #include <herald/searcher/searcher.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 #include <herald/text/strings.hpp>
 #include <herald/text/words.hpp>
+
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <system_error>
 #include <unordered_map>

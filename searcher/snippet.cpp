@@ -1,7 +1,8 @@
-#include <algorithm>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/strings.hpp>
 #include <herald/text/words.hpp>
+
+#include <algorithm>
 #include <unordered_map>
 
 namespace herald {

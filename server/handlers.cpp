@@ -1,15 +1,16 @@
 // The route table, the handlers and the one mapping from errors to HTTP statuses.
-#include <xapian.h>
-
-#include <algorithm>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/status.hpp>
-#include <charconv>
 #include <herald/searcher/article_store.hpp>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/server/http.hpp>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 namespace herald::server {

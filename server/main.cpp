@@ -1,8 +1,10 @@
 // herald-server: serves the HTTP API of docs/http-api.md and the search page over one index.
 // Exit codes: 0 stopped by SIGINT/SIGTERM after answering the requests in flight;
 // 2 usage error, the index cannot be opened or the address cannot be bound.
-#include <CLI/CLI.hpp>
 #include <herald/server/server.hpp>
+
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
 int main(int argc, char** argv) {

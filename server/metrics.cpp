@@ -1,6 +1,7 @@
 // Prometheus text exposition of herald-server's counters.
-#include <cstdio>
 #include <herald/server/metrics.hpp>
+
+#include <cstdio>
 #include <sstream>
 
 namespace herald::server {

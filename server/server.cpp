@@ -1,9 +1,8 @@
 // herald-server's network side: listener, HTTP/1.1 sessions with keep-alive and pipelining,
 // the search worker pool, graceful stop. Shaped like Beast's advanced server example: the
 // sessions only move bytes; handle_request() (handlers.cpp) decides every answer.
-#include <sys/stat.h>
+#include <herald/server/server.hpp>
 
-#include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,12 +12,15 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <atomic>
 #include <cmath>
 #include <csignal>
 #include <ctime>
-#include <herald/server/server.hpp>
 #include <list>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace herald::server {

@@ -1,13 +1,15 @@
 // Creating, switching and retiring index generations (see herald/index/generations.hpp).
+#include <herald/index/generations.hpp>
+#include <herald/text/index_layout.hpp>
+
+#include <xapian.h>
+
 #include <fcntl.h>
 #include <unistd.h>
-#include <xapian.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <herald/index/generations.hpp>
-#include <herald/text/index_layout.hpp>
 #include <stdexcept>
 #include <vector>
 

@@ -1,3 +1,10 @@
+#include <herald/index/generations.hpp>
+#include <herald/index/index_job.hpp>
+#include <herald/index/writer.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -7,12 +14,6 @@
 #include <deque>
 #include <functional>
 #include <future>
-#include <herald/index/generations.hpp>
-#include <herald/index/index_job.hpp>
-#include <herald/index/writer.hpp>
-#include <herald/ner/entities.hpp>
-#include <herald/text/index_layout.hpp>
-#include <herald/text/schema.hpp>
 #include <iostream>
 #include <memory>
 #include <mutex>

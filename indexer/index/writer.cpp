@@ -1,6 +1,7 @@
-#include <algorithm>
 #include <herald/index/writer.hpp>
 #include <herald/text/schema.hpp>
+
+#include <algorithm>
 #include <system_error>
 #include <vector>
 

@@ -1,11 +1,13 @@
+#include <herald/ingest/paragraphs.hpp>
+#include <herald/ingest/readers.hpp>
+#include <herald/text/strings.hpp>
+
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
-#include <herald/ingest/paragraphs.hpp>
-#include <herald/ingest/readers.hpp>
-#include <herald/text/strings.hpp>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 

@@ -1,7 +1,8 @@
 // Tag schemes, CoNLL-2003 and GMB readers, chunk scores (see include/herald/ner/model.hpp).
-#include <fstream>
 #include <herald/ner/model.hpp>
 #include <herald/text/strings.hpp>
+
+#include <fstream>
 #include <stdexcept>
 
 namespace herald {

@@ -1,10 +1,11 @@
 // Entity mentions and canonical names (see include/herald/ner/entities.hpp).
-#include <algorithm>
-#include <array>
-#include <cctype>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/tokenizer.hpp>
 #include <herald/text/schema.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <map>
 #include <numeric>
 

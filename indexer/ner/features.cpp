@@ -1,6 +1,7 @@
 // Features, labels and decoding of the NER tagger (see ner_features.hpp).
-#include <algorithm>
 #include <herald/ner/detail/features.hpp>
+
+#include <algorithm>
 #include <limits>
 #include <string>
 

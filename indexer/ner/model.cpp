@@ -1,14 +1,15 @@
 // The averaged structured perceptron: tagging and the model file (see herald/ner/model.hpp;
 // training is in ner/train/trainer.cpp).
+#include <herald/ner/detail/features.hpp>
+#include <herald/ner/detail/model_impl.hpp>
+#include <herald/ner/model.hpp>
+#include <herald/ner/tokenizer.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <herald/ner/detail/features.hpp>
-#include <herald/ner/detail/model_impl.hpp>
-#include <herald/ner/model.hpp>
-#include <herald/ner/tokenizer.hpp>
 #include <iomanip>
 #include <numeric>
 #include <ostream>

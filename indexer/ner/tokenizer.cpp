@@ -1,8 +1,9 @@
 // News tokenizer and sentence splitter (see include/herald/ner/tokenizer.hpp).
+#include <herald/ner/tokenizer.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <herald/ner/tokenizer.hpp>
 #include <string>
 
 namespace herald {

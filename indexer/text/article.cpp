@@ -1,7 +1,8 @@
+#include <herald/text/article.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <herald/text/article.hpp>
 
 namespace herald {
 

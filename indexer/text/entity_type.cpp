@@ -1,5 +1,6 @@
 // Entity type names (see herald/text/entity_type.hpp).
 #include <herald/text/entity_type.hpp>
+
 #include <string>
 
 namespace herald {

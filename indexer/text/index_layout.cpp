@@ -1,8 +1,9 @@
 // The index folder layout, reading side (see herald/text/index_layout.hpp).
+#include <herald/text/index_layout.hpp>
+
 #include <sys/stat.h>
 
 #include <fstream>
-#include <herald/text/index_layout.hpp>
 #include <sstream>
 
 namespace herald {

@@ -1,5 +1,6 @@
 // Paragraph document data (see herald/text/paragraph_data.hpp).
 #include <herald/text/paragraph_data.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace herald {

@@ -1,6 +1,7 @@
+#include <herald/text/schema.hpp>
+
 #include <cstdint>
 #include <cstdio>
-#include <herald/text/schema.hpp>
 #include <stdexcept>
 
 namespace herald::schema {

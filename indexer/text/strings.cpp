@@ -1,5 +1,6 @@
-#include <cstdint>
 #include <herald/text/strings.hpp>
+
+#include <cstdint>
 
 namespace herald {
 

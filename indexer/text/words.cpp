@@ -1,10 +1,11 @@
 // The word rule: what a word of news text is and which term it indexes as. Indexing,
 // query parsing and snippets all go through this file (see include/herald/text/words.hpp).
+#include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
+
 #include <libstemmer.h>
 
 #include <cctype>
-#include <herald/text/strings.hpp>
-#include <herald/text/words.hpp>
 #include <iterator>
 #include <stdexcept>
 #include <unordered_map>

@@ -1,5 +1,6 @@
 // bench/trec_eval.hpp against values computed by hand as trec_eval -c computes them.
 #include <catch2/catch.hpp>
+
 #include <sstream>
 
 #include "../../bench/trec_eval.hpp"

@@ -6,20 +6,22 @@
 //
 // Parser errors and 4xx/503 answers are expected; a 500 (an exception handle_request did not
 // expect), any exception out of handle_request, or a sanitizer report is a crash.
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/write.hpp>
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/server/http.hpp>
 #include <herald/server/metrics.hpp>
 #include <herald/server/server.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string_view>
 

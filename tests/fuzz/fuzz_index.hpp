@@ -2,10 +2,11 @@
 // reuters-mini.sgm, indexed once per process into a temporary folder (removed at exit).
 #pragma once
 
+#include <herald/index/index_job.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <herald/index/index_job.hpp>
 #include <sstream>
 
 #include "support.hpp"

@@ -5,12 +5,13 @@
 //
 // A QueryError is an expected answer (a bad query); any other exception, a sanitizer report or
 // a broken invariant is a crash.
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/searcher.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/searcher/query.hpp>
-#include <herald/searcher/searcher.hpp>
 #include <string_view>
 
 #include "fuzz/fuzz_index.hpp"

@@ -6,13 +6,14 @@
 //
 // Errors go to the error sink and are expected; an exception out of a reader, a broken
 // contract or a sanitizer report is a crash.
+#include <herald/ingest/readers.hpp>
+#include <herald/text/article.hpp>
+#include <herald/text/strings.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/ingest/readers.hpp>
-#include <herald/text/article.hpp>
-#include <herald/text/strings.hpp>
 #include <sstream>
 #include <string>
 

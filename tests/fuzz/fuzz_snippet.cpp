@@ -8,15 +8,16 @@
 // empty markers, where SnippetOptions' contract can be checked: at most max_bytes bytes
 // (ellipses included), never a cut character, a passage of the text between the ellipses, the
 // whole text when it fits.
+#include <herald/searcher/query.hpp>
+#include <herald/searcher/snippet.hpp>
+#include <herald/text/strings.hpp>
+#include <herald/text/words.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/searcher/query.hpp>
-#include <herald/searcher/snippet.hpp>
-#include <herald/text/strings.hpp>
-#include <herald/text/words.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_set>

@@ -1,6 +1,8 @@
-#include <catch2/catch.hpp>
 #include <herald/index/document.hpp>
 #include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <map>
 #include <set>
 

@@ -1,10 +1,12 @@
 // Nightly re-indexing: incremental runs, prune, rebuild with an atomic switch of generations.
-#include <atomic>
-#include <catch2/catch.hpp>
-#include <fstream>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/text/index_layout.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
 #include <sstream>
 #include <thread>
 

@@ -1,8 +1,10 @@
-#include <catch2/catch.hpp>
-#include <fstream>
 #include <herald/index/index_job.hpp>
 #include <herald/index/writer.hpp>
 #include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
 #include <sstream>
 
 #include "support.hpp"

@@ -1,7 +1,9 @@
-#include <catch2/catch.hpp>
-#include <fstream>
 #include <herald/ingest/paragraphs.hpp>
 #include <herald/ingest/readers.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
 #include <sstream>
 
 #include "support.hpp"

@@ -1,8 +1,10 @@
 // Indexes all of Reuters-21578 from ../shared/corpus (skipped with a message when absent)
 // and checks counts and answers verified by reading the collection.
-#include <catch2/catch.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <set>
 #include <sstream>
 

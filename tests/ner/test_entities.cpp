@@ -1,6 +1,8 @@
-#include <algorithm>
-#include <catch2/catch.hpp>
 #include <herald/ner/entities.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include "support.hpp"
 

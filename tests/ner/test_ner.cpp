@@ -1,10 +1,12 @@
-#include <catch2/catch.hpp>
-#include <chrono>
-#include <fstream>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/model.hpp>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/ner/train/trainer.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
 #include <sstream>
 
 #include "support.hpp"

@@ -1,5 +1,7 @@
-#include <catch2/catch.hpp>
 #include <herald/ner/tokenizer.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <string>
 
 using namespace herald;

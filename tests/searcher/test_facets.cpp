@@ -1,9 +1,11 @@
 // Facet counts and entity filters on a fixture with known answers (tests/data/entities.jsonl,
 // given entities only, so the answers do not depend on the recognizer's model).
-#include <catch2/catch.hpp>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/article_store.hpp>
 #include <herald/searcher/searcher.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <map>
 #include <sstream>
 

@@ -1,9 +1,11 @@
-#include <algorithm>
-#include <catch2/catch.hpp>
-#include <cmath>
-#include <fstream>
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
 #include <set>
 #include <sstream>
 

@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/strings.hpp>
 #include <herald/text/words.hpp>
+
+#include <catch2/catch.hpp>
 
 using namespace herald;
 

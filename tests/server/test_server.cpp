@@ -1,12 +1,9 @@
 // herald-server over HTTP: a real server on an ephemeral loopback port over a fixture index
 // (tests/data/articles.jsonl and entities.jsonl, given entities only), driven by a small
 // blocking client. One test spawns the herald-server binary to check SIGTERM.
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <herald/index/index_job.hpp>
+#include <herald/server/server.hpp>
 
-#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -14,12 +11,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
-#include <herald/index/index_job.hpp>
-#include <herald/server/server.hpp>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>

@@ -1,5 +1,7 @@
-#include <catch2/catch.hpp>
 #include <herald/text/article.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <string>
 #include <utility>
 #include <vector>

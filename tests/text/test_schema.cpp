@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
 #include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
 
 using namespace herald;
 

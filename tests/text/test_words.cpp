@@ -1,5 +1,7 @@
-#include <catch2/catch.hpp>
 #include <herald/text/words.hpp>
+
+#include <catch2/catch.hpp>
+
 #include <string>
 #include <vector>
 

@@ -2,9 +2,10 @@
 // itself is in text/words.hpp).
 #pragma once
 
+#include <herald/text/article.hpp>
+
 #include <xapian.h>
 
-#include <herald/text/article.hpp>
 #include <memory>
 #include <string>
 #include <string_view>

@@ -1,8 +1,9 @@
 // The work of `herald-index`, as a library call so tests can run it in-process.
 #pragma once
 
-#include <filesystem>
 #include <herald/ingest/readers.hpp>
+
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <vector>

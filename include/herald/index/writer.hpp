@@ -1,13 +1,14 @@
 // Writes articles into a Herald index (a Xapian glass database), one document per paragraph.
 #pragma once
 
+#include <herald/index/document.hpp>
+#include <herald/ner/entities.hpp>
+#include <herald/text/article.hpp>
+
 #include <xapian.h>
 
 #include <cstddef>
 #include <filesystem>
-#include <herald/index/document.hpp>
-#include <herald/ner/entities.hpp>
-#include <herald/text/article.hpp>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>

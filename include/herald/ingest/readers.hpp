@@ -1,10 +1,11 @@
 // Corpus readers: JSON Lines, plain text, Reuters-21578 SGML (docs/input-formats.md).
 #pragma once
 
+#include <herald/text/article.hpp>
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>
-#include <herald/text/article.hpp>
 #include <istream>
 #include <optional>
 #include <string>

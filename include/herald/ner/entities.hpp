@@ -1,10 +1,11 @@
 // Entity mentions of news paragraphs and their canonical names within an article.
 #pragma once
 
-#include <cstddef>
-#include <filesystem>
 #include <herald/ner/model.hpp>
 #include <herald/text/article.hpp>
+
+#include <cstddef>
+#include <filesystem>
 #include <iosfwd>
 #include <string>
 #include <string_view>

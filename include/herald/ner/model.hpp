@@ -1,10 +1,11 @@
 // Named-entity recognition for news: an averaged structured perceptron over BILOU tags.
 #pragma once
 
+#include <herald/text/entity_type.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <herald/text/entity_type.hpp>
 #include <iosfwd>
 #include <memory>
 #include <optional>

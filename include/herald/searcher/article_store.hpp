@@ -2,12 +2,13 @@
 // /api/articles/{id} and /api/entities).
 #pragma once
 
+#include <herald/text/article.hpp>
+
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <cstddef>
-#include <herald/text/article.hpp>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

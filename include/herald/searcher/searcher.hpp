@@ -2,15 +2,16 @@
 // (docs/http-api.md; herald-search --json prints exactly this).
 #pragma once
 
-#include <xapian.h>
-
-#include <filesystem>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/article.hpp>
 #include <herald/text/index_layout.hpp>
-#include <memory>
+
 #include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,10 +1,11 @@
 // Snippets: the best short passage of a paragraph with the matching words marked.
 #pragma once
 
+#include <herald/text/words.hpp>
+
 #include <xapian.h>
 
 #include <cstddef>
-#include <herald/text/words.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_set>

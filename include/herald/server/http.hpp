@@ -3,11 +3,13 @@
 // network, the worker threads and the signals.
 #pragma once
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <exception>
 #include <herald/searcher/searcher.hpp>
 #include <herald/server/metrics.hpp>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <exception>
 #include <map>
 #include <string>
 #include <string_view>

@@ -2,15 +2,16 @@
 // on Boost.Beast (HTTP/1.1, keep-alive) with a fixed pool of search workers.
 #pragma once
 
+#include <herald/searcher/searcher.hpp>
+#include <herald/server/http.hpp>
+#include <herald/server/metrics.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <filesystem>
 #include <functional>
-#include <herald/searcher/searcher.hpp>
-#include <herald/server/http.hpp>
-#include <herald/server/metrics.hpp>
 #include <memory>
 #include <mutex>
 #include <ostream>

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <herald/text/entity_type.hpp>
+
 #include <map>
 #include <optional>
 #include <string>

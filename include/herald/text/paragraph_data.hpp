@@ -4,6 +4,7 @@
 #pragma once
 
 #include <herald/text/article.hpp>
+
 #include <map>
 #include <optional>
 #include <string>

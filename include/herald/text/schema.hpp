@@ -5,10 +5,11 @@
 // a value that starts with a capital letter.
 #pragma once
 
+#include <herald/text/entity_type.hpp>
+
 #include <xapian.h>
 
 #include <functional>
-#include <herald/text/entity_type.hpp>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -1,8 +1,9 @@
 // The word rule of Herald, in one place: which runs of text are words, how a word becomes
 // the term it is indexed and searched as (normalization, lower case, stem), and the stop
-// words of queries. The term generator's input (index/document.hpp), the query parser
-// (searcher/query.hpp) and the snippet highlighter (searcher/snippet.hpp) all use it, so a
-// change here changes all three together.
+// words of queries. Xapian's TermGenerator (index/document.hpp) and QueryParser
+// (searcher/query.hpp) split the text normalize_for_terms() rewrote with Xapian's own rule;
+// split_words() reproduces that rule for the snippet highlighter (searcher/snippet.hpp). A
+// change to the rule is made here, in both functions when both must follow.
 #pragma once
 
 #include <xapian.h>

@@ -1,14 +1,16 @@
 // herald-ner's commands: train, tag CoNLL files, tag plain text (see entities.hpp).
-#include <chrono>
-#include <fstream>
 #include <herald/ner/entities.hpp>
 #include <herald/ner/train/commands.hpp>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/text/strings.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace herald {

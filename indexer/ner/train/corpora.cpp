@@ -1,7 +1,8 @@
 // Labeled NER corpora: CoNLL-2003 and GMB readers (see herald/ner/train/corpora.hpp).
-#include <fstream>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/text/strings.hpp>
+
+#include <fstream>
 #include <stdexcept>
 #include <string>
 

@@ -1,14 +1,15 @@
 // Training of the named-entity tagger: the averaged structured perceptron over BILOU tags
 // (see herald/ner/train/trainer.hpp).
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstring>
 #include <herald/ingest/readers.hpp>
 #include <herald/ner/detail/features.hpp>
 #include <herald/ner/detail/model_impl.hpp>
 #include <herald/ner/tokenizer.hpp>
 #include <herald/ner/train/trainer.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
 #include <iomanip>
 #include <numeric>
 #include <ostream>

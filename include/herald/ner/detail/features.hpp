@@ -2,16 +2,17 @@
 // the model carries (not a public header; included by indexer/ner*.cpp only).
 #pragma once
 
-#include <cstdint>
 #include <herald/ner/model.hpp>
+
+#include <cstdint>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace herald::ner_detail {
 
-constexpr int kTypes = 4;
-constexpr int kLabels = 1 + 4 * kTypes;  // O, then B I L U for each type
+constexpr int kTypes = static_cast<int>(kEntityTypes);  // a change breaks the model file format
+constexpr int kLabels = 1 + 4 * kTypes;                 // O, then B I L U for each type
 enum Position { kBegin = 0, kInside = 1, kLast = 2, kUnit = 3 };
 
 inline int label_of(int type, int pos) {

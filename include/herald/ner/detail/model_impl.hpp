@@ -2,11 +2,12 @@
 // model file code (ner/model.cpp) and the trainer (ner/train/trainer.cpp). Not a public API.
 #pragma once
 
+#include <herald/ner/detail/features.hpp>
+#include <herald/ner/model.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <herald/ner/detail/features.hpp>
-#include <herald/ner/model.hpp>
 #include <vector>
 
 namespace herald {

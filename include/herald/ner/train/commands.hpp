@@ -1,8 +1,9 @@
 // herald-ner's commands: train a model, tag a CoNLL file, tag plain text.
 #pragma once
 
-#include <filesystem>
 #include <herald/ner/train/trainer.hpp>
+
+#include <filesystem>
 #include <iosfwd>
 #include <vector>
 

@@ -1,8 +1,9 @@
 // Labeled NER corpora: CoNLL-2003 columns and the Groningen Meaning Bank CSV extract.
 #pragma once
 
-#include <filesystem>
 #include <herald/ner/model.hpp>
+
+#include <filesystem>
 #include <vector>
 
 namespace herald {

@@ -2,9 +2,10 @@
 // the tests link this library: indexing and searching load a trained model (ner/model.hpp).
 #pragma once
 
+#include <herald/ner/model.hpp>
+
 #include <cstdint>
 #include <filesystem>
-#include <herald/ner/model.hpp>
 #include <iosfwd>
 #include <vector>
 
