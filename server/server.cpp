@@ -14,8 +14,6 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/stat.h>
-
 #include <atomic>
 #include <cmath>
 #include <csignal>
