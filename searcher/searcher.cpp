@@ -251,6 +251,16 @@ SortOrder parse_sort_order(std::string_view name) {
     throw QueryError("unknown sort order \"" + std::string(name) + "\" (relevance or date)");
 }
 
+SearchUnit parse_search_unit(std::string_view name) {
+    if (name.empty() || name == "article") return SearchUnit::article;
+    if (name == "paragraph") return SearchUnit::paragraph;
+    throw QueryError("unknown search unit \"" + std::string(name) + "\" (article or paragraph)");
+}
+
+const char* to_string(SearchUnit unit) {
+    return unit == SearchUnit::paragraph ? "paragraph" : "article";
+}
+
 Searcher::Searcher(const std::filesystem::path& index_dir, const std::string& language)
     : dir_(index_dir),
       builder_(language),

@@ -20,6 +20,25 @@ namespace herald {
 
 enum class SortOrder { relevance, date };
 
+/// @brief What a query matches, ranks and counts (docs/http-api.md, `within`).
+enum class SearchUnit {
+    /// Stories (the default): an article matches when the article as a whole satisfies the
+    /// query — plain words, `AND OR NOT + -` across all its paragraphs and its title; phrases
+    /// and `NEAR` inside one paragraph; filters on the article. One hit per article, totals
+    /// and facet counts in articles.
+    article,
+    /// Single paragraphs, for a quote or a co-occurrence: a paragraph matches when it alone
+    /// satisfies the query. Hits, totals and facets are paragraphs (articles with collapse).
+    paragraph,
+};
+
+/// @brief Parses "article" or "paragraph" (an empty value: article).
+/// @throws QueryError naming the value for anything else.
+SearchUnit parse_search_unit(std::string_view name);
+
+/// @brief "article" or "paragraph".
+const char* to_string(SearchUnit unit);
+
 /// @brief Parses "relevance" or "date".
 /// @throws QueryError for anything else.
 SortOrder parse_sort_order(std::string_view name);
@@ -38,7 +57,9 @@ struct SearchRequest {
     std::string from;             ///< inclusive lower date bound (date_bound_key syntax), or ""
     std::string to;               ///< inclusive upper date bound, or ""
     SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
-    bool collapse = false;                  ///< best paragraph per article only
+    SearchUnit within = SearchUnit::article;  ///< stories (default) or single paragraphs
+    /// Paragraph mode only: best paragraph per article only. Story hits are articles already.
+    bool collapse = false;
     std::size_t offset = 0;                 ///< hits to skip
     std::size_t limit = 10;                 ///< hits to return, at most kMaxLimit
     std::size_t snippet_bytes = 200;        ///< see SnippetOptions::max_bytes; 16 to 100,000
@@ -67,7 +88,14 @@ struct SearchRequest {
     /// feedback_documents > 0).
     std::size_t feedback_terms = kDefaultFeedbackTerms;
 
+    /// Story mode: weight of the best paragraph's BM25 score added to the article's own
+    /// (Searcher::search documents the combination); 0 ranks by the article score alone.
+    /// Library only, for evaluation; in [0, kMaxPassageWeight].
+    double passage_weight = kDefaultPassageWeight;
+
     static constexpr std::size_t kMaxLimit = 1000;
+    static constexpr double kDefaultPassageWeight = 0.5;
+    static constexpr double kMaxPassageWeight = 10.0;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
     static constexpr std::size_t kMaxSnippetBytes = 100000;
@@ -81,17 +109,29 @@ struct SearchRequest {
     static constexpr std::size_t kMaxFeedbackTerms = 50;
 };
 
-struct Hit {
-    std::string id;  ///< paragraph id: `<article_id>#<paragraph>`
-    std::string article_id;
+/// One passage of a story hit's snippet.
+struct Passage {
     unsigned paragraph = 0;  ///< 1-based
+    std::string snippet;     ///< as Hit::snippet
+};
+
+struct Hit {
+    std::string id;  ///< paragraph id: `<article_id>#<paragraph>` (story hits: the best paragraph)
+    std::string article_id;
+    unsigned paragraph = 0;  ///< 1-based; story hits: the best matching paragraph
     std::string title;
     std::string url;
     std::string source;
     std::string published;  ///< ISO 8601 UTC or ""
     double score = 0;       ///< BM25 weight (0 for queries with no ranked terms)
     std::string snippet;    ///< HTML-escaped, matches in <mark>…</mark>
-    std::vector<Entity> entities;
+    std::vector<Entity> entities;  ///< the paragraph's; story hits: the whole article's
+    /// Story hits: the numbers of the paragraphs that match the query words (any of them),
+    /// best first; empty when only the title or the filters match. Paragraph hits: empty.
+    std::vector<unsigned> paragraphs;
+    /// Story hits: the passages of the snippet in paragraph order (snippet is their text
+    /// joined with " … "). Paragraph hits: empty.
+    std::vector<Passage> passages;
 };
 
 /// One value of a facet and how many hits carry it (paragraphs; articles with collapse).
