@@ -1,12 +1,16 @@
 // herald_peer_sqlite: the SQLite FTS5 peer of bench/compare.
 //
-//   herald_peer_sqlite index --tsv FILE --dir DIR
-//   herald_peer_sqlite query --dir DIR --set titles|aol --queries FILE [--passes 3]
+//   herald_peer_sqlite index --tsv FILE --dir DIR [--unit paragraph|article]
+//   herald_peer_sqlite query --dir DIR --set titles|aol|known --queries FILE [--passes 3]
 //
 // Index: DIR (rebuilt from scratch) holds one database file, fts5.sqlite, with the table
 //   t USING fts5(title, body, article_id UNINDEXED, paragraph UNINDEXED,
 //                tokenize='porter unicode61')
-// whose rowid is the TSV docid. The TSV is streamed line by line into one prepared INSERT
+// whose rowid is the TSV docid. With --unit article the table is instead one row an article,
+//   a USING fts5(title, body, article_id UNINDEXED, tokenize='porter unicode61')
+// built from the same TSV: an article's consecutive rows joined, the title from its first row,
+// the paragraphs' texts in order separated by a blank line (rowid 1, 2, ... in TSV order). The
+// TSV is streamed line by line into one prepared INSERT
 // inside one transaction, then `INSERT INTO t(t) VALUES('optimize')` merges the index into a
 // single segment, as a deployment would before serving. index_seconds includes the optimize;
 // optimize_seconds reports it alone. Journal and sync settings are SQLite's defaults
@@ -26,7 +30,15 @@
 //     in bm25. The price: r1 counts twice in bm25.
 //   - excluded clauses (AOL `-word`): (...) NOT "x1" NOT "x2".
 // Timing per query (steady_clock): bind, step through the 10 rows, copy their fields and
-// snippets. The first pass warms the cache and is not reported.
+// snippets. The first pass warms the cache and is not reported. `query` finds which table DIR
+// holds; on the article table the titles and AOL sets return the top 10 articles the same way.
+//
+// The known-item set (bench/known_set.hpp): both words required ("w1" AND "w2"), article ids
+// only, no snippets:
+//   - article table: SELECT article_id FROM a WHERE a MATCH ? ORDER BY rank LIMIT 10
+//   - paragraph table, grouped by article (each article ranked by its best paragraph):
+//     SELECT article_id FROM t WHERE t MATCH ? ORDER BY rank, stepped until 10 distinct
+//     articles are read (FTS5 refuses bm25() in an aggregate, so the driver groups)
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -37,9 +49,11 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "bench_util.hpp"
+#include "known_set.hpp"
 
 namespace fs = std::filesystem;
 namespace hb = herald::bench;
@@ -47,6 +61,7 @@ namespace hb = herald::bench;
 namespace {
 
 constexpr const char* kEngine = "sqlite-fts5";
+constexpr const char* kArticleEngine = "sqlite-fts5 (articles)";
 constexpr const char* kDbFile = "fts5.sqlite";
 
 /// Owns a connection; throws on every SQLite error.
@@ -129,20 +144,57 @@ std::vector<std::string> split_tabs(const std::string& line) {
     return fields;
 }
 
-int run_index(const fs::path& tsv, const fs::path& dir) {
+/// @brief Fills the article table `a` from the TSV: consecutive rows of one article joined.
+/// @return the number of articles inserted.
+std::size_t insert_articles(Db& db, std::istream& in) {
+    Stmt insert(db, "INSERT INTO a(rowid, title, body, article_id) VALUES(?, ?, ?, ?)");
+    std::size_t articles = 0;
+    std::string id, title, body;
+    const auto flush = [&] {
+        if (id.empty()) return;
+        insert.bind(1, static_cast<sqlite3_int64>(++articles));
+        insert.bind(2, title);
+        insert.bind(3, body);
+        insert.bind(4, id);
+        insert.step();
+        insert.reset();
+    };
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const auto f = split_tabs(line);
+        if (f.size() != 5)
+            throw std::runtime_error("bad TSV line (want 5 fields): " + line.substr(0, 80));
+        if (f[1] != id) {
+            flush();
+            id = f[1];
+            title = f[3];
+            body.clear();
+        }
+        body += (body.empty() ? "" : "\n\n") + f[4];
+    }
+    flush();
+    return articles;
+}
+
+int run_index(const fs::path& tsv, const fs::path& dir, const std::string& unit) {
     std::ifstream in(tsv);
     if (!in) throw std::runtime_error("cannot read " + tsv.string());
     fs::remove_all(dir);
     fs::create_directories(dir);
+    const bool articles = unit == "article";
 
     const auto t0 = hb::Clock::now();
     Db db(dir / kDbFile, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    db.exec(
-        "CREATE VIRTUAL TABLE t USING fts5(title, body, article_id UNINDEXED, paragraph UNINDEXED, "
-        "tokenize='porter unicode61')");
+    db.exec(articles ? "CREATE VIRTUAL TABLE a USING fts5(title, body, article_id UNINDEXED, "
+                       "tokenize='porter unicode61')"
+                     : "CREATE VIRTUAL TABLE t USING fts5(title, body, article_id UNINDEXED, "
+                       "paragraph UNINDEXED, tokenize='porter unicode61')");
     std::size_t documents = 0;
     db.exec("BEGIN");
-    {
+    if (articles) {
+        documents = insert_articles(db, in);
+    } else {
         Stmt insert(
             db, "INSERT INTO t(rowid, title, body, article_id, paragraph) VALUES(?, ?, ?, ?, ?)");
         std::string line;
@@ -163,11 +215,13 @@ int run_index(const fs::path& tsv, const fs::path& dir) {
     }
     db.exec("COMMIT");
     const auto t1 = hb::Clock::now();
-    db.exec("INSERT INTO t(t) VALUES('optimize')");
+    db.exec(articles ? "INSERT INTO a(a) VALUES('optimize')"
+                     : "INSERT INTO t(t) VALUES('optimize')");
     const auto t2 = hb::Clock::now();
 
     const nlohmann::json out = {
-        {"engine", kEngine},
+        {"engine", articles ? kArticleEngine : kEngine},
+        {"unit", unit},
         {"documents", documents},
         {"index_seconds", std::chrono::duration<double>(t2 - t0).count()},
         {"optimize_seconds", std::chrono::duration<double>(t2 - t1).count()},
@@ -210,20 +264,50 @@ std::string fts5_match(const hb::BenchQuery& q) {
     return "(" + match + ") NOT " + join(excluded, " NOT ");
 }
 
+/// @brief Whether DIR's database holds the article table `a` (else the paragraph table `t`).
+bool has_article_table(Db& db) {
+    Stmt find(db, "SELECT 1 FROM sqlite_master WHERE name = 'a'");
+    return find.step();
+}
+
+int run_known(Db& db, bool articles, const fs::path& queries_file, int passes) {
+    const auto items = hb::read_known_items(queries_file);
+    Stmt select(db, articles ? "SELECT article_id FROM a WHERE a MATCH ? ORDER BY rank LIMIT 10"
+                             : "SELECT article_id FROM t WHERE t MATCH ? ORDER BY rank");
+    const nlohmann::json out = hb::time_known_set(
+        articles ? kArticleEngine : kEngine, articles ? "article" : "paragraph-grouped", items,
+        passes, [&](const hb::KnownItem& item) {
+            std::vector<std::string> ids;
+            std::unordered_set<std::string> distinct;
+            select.reset();
+            select.bind(1, fts5_match(item.parsed));
+            while (distinct.size() < hb::kKnownDepth && select.step()) {
+                ids.push_back(select.text(0));
+                distinct.insert(ids.back());
+            }
+            return ids;
+        });
+    std::cout << out.dump() << "\n";
+    return 0;
+}
+
 int run_query(const fs::path& dir,
               const std::string& set,
               const fs::path& queries_file,
               int passes) {
-    const auto queries = hb::read_query_set(queries_file, set);
     Db db(dir / kDbFile, SQLITE_OPEN_READONLY);
-    Stmt select(
-        db,
-        "SELECT rowid, article_id, paragraph, title, snippet(t, 1, '<mark>', '</mark>', '…', 32) "
-        "FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10");
+    const bool articles = has_article_table(db);
+    if (set == "known") return run_known(db, articles, queries_file, passes);
+    const auto queries = hb::read_query_set(queries_file, set);
+    Stmt select(db, articles
+                        ? "SELECT rowid, article_id, 0, title, snippet(a, 1, '<mark>', "
+                          "'</mark>', '…', 32) FROM a WHERE a MATCH ? ORDER BY rank LIMIT 10"
+                        : "SELECT rowid, article_id, paragraph, title, snippet(t, 1, '<mark>', "
+                          "'</mark>', '…', 32) FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10");
 
     std::vector<Hit> page;
-    const nlohmann::json out =
-        hb::time_query_set(kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
+    const nlohmann::json out = hb::time_query_set(
+        articles ? kArticleEngine : kEngine, set, queries, passes, [&](const hb::BenchQuery& q) {
             page.clear();
             select.reset();
             select.bind(1, fts5_match(q));
@@ -246,25 +330,29 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     fs::path tsv, dir, queries;
-    std::string set;
+    std::string set, unit = "paragraph";
     int passes = 3;
     auto* index =
         app.add_subcommand("index", "rebuild DIR from the TSV and print the index JSON line");
     index->add_option("--tsv", tsv, "paragraphs TSV from herald_bench_corpus")->required();
     index->add_option("--dir", dir, "index folder (removed and rebuilt)")->required();
+    index->add_option("--unit", unit, "paragraph (one row a TSV line) or article (rows joined)")
+        ->check(CLI::IsMember({"paragraph", "article"}));
     auto* query = app.add_subcommand(
-        "query", "time a query set (top 10 with snippets) and print its JSON line");
+        "query",
+        "time a query set (top 10 with snippets; known: article ids only) and print its JSON line");
     query->add_option("--dir", dir, "index folder built by `index`")->required();
     query->add_option("--set", set, "query set kind")
         ->required()
-        ->check(CLI::IsMember({"titles", "aol"}));
-    query->add_option("--queries", queries, "query set file")->required();
+        ->check(CLI::IsMember({"titles", "aol", "known"}));
+    query->add_option("--queries", queries, "query set file (known: herald_bench_known_items make)")
+        ->required();
     query->add_option("--passes", passes, "passes; the first warms the cache and is not reported")
         ->check(CLI::Range(1, 100));
     CLI11_PARSE(app, argc, argv);
 
     try {
-        return index->parsed() ? run_index(tsv, dir) : run_query(dir, set, queries, passes);
+        return index->parsed() ? run_index(tsv, dir, unit) : run_query(dir, set, queries, passes);
     } catch (const std::exception& e) {
         std::cerr << "herald_peer_sqlite: " << e.what() << "\n";
         return 1;
