@@ -1,6 +1,8 @@
 // Herald's driver for bench/compare, with the same command shape as the peers' drivers:
 //   herald_peer_herald index --articles FILE.jsonl --dir DIR [--no-entities] [--threads N]
 //   herald_peer_herald query --dir DIR --set titles|aol --queries FILE [--passes 3]
+//   herald_peer_herald query --dir DIR --set known --queries FILE.tsv [--within article|paragraph]
+//                            [--collapse] [--passes 3]
 // Index: herald::run_index_job with --rebuild, exactly what `herald-index --rebuild` does.
 // Query: in-process herald::Searcher, top 10 with snippets (200 bytes, <mark>), as the API.
 // What the queries mean:
@@ -8,6 +10,9 @@
 //   - aol: the Lucene-syntax text as given, with default operator OR: `a b` is a union,
 //     `+a +b` an intersection, `+a b` requires a and ranks b, `"a b"` a phrase.
 //   Both stem with English Snowball (all words, STEM_ALL) and rank by BM25.
+//   - known (bench/known_set.hpp): both words required, article ids only (no snippets), in
+//     story mode (--within article, the default) or paragraph mode (--within paragraph; with
+//     --collapse the best paragraph per article), as herald_bench_known_items eval runs them.
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
 
@@ -17,6 +22,7 @@
 #include <sstream>
 
 #include "bench_util.hpp"
+#include "known_herald.hpp"
 
 namespace fs = std::filesystem;
 using herald::bench::Clock;
@@ -51,6 +57,23 @@ int run_index(const fs::path& articles, const fs::path& dir, bool entities, unsi
     return 0;
 }
 
+int run_known(const fs::path& dir,
+              const fs::path& queries_file,
+              const herald::bench::KnownHeraldOptions& options,
+              int passes) {
+    const auto items = herald::bench::read_known_items(queries_file);
+    herald::Searcher searcher(dir);
+    nlohmann::json out = herald::bench::time_known_set(
+        "herald", herald::bench::known_mode(options), items, passes,
+        [&](const herald::bench::KnownItem& item) {
+            return herald::bench::herald_known_articles(searcher, options, item.query);
+        });
+    out["within"] = herald::to_string(options.within);
+    out["collapse"] = options.collapse;
+    std::cout << out.dump() << "\n";
+    return 0;
+}
+
 int run_queries(const fs::path& dir,
                 const std::string& set,
                 const fs::path& queries_file,
@@ -78,7 +101,8 @@ int main(int argc, char** argv) {
     fs::path articles, dir, queries;
     bool no_entities = false;
     unsigned threads = 0;
-    std::string set = "titles";
+    std::string set = "titles", within = "article";
+    bool collapse = false;
     int passes = 3;
     auto* index =
         app.add_subcommand("index", "rebuild DIR from a JSON Lines file; print seconds and bytes");
@@ -90,14 +114,26 @@ int main(int argc, char** argv) {
     index->add_option("--threads", threads, "indexing threads (default: cores)");
     auto* query = app.add_subcommand("query", "time a query set: top 10 with snippets");
     query->add_option("--dir", dir, "index folder")->required();
-    query->add_option("--set", set, "titles (AND) or aol (Lucene syntax)")
-        ->check(CLI::IsMember({"titles", "aol"}));
+    query
+        ->add_option("--set", set,
+                     "titles (AND), aol (Lucene syntax) or known (herald_bench_known_items make)")
+        ->check(CLI::IsMember({"titles", "aol", "known"}));
+    query->add_option("--within", within, "known set: article (stories) or paragraph")
+        ->check(CLI::IsMember({"article", "paragraph"}));
+    query->add_flag("--collapse", collapse,
+                    "known set, paragraph mode: best paragraph per article");
     query->add_option("--queries", queries, "the query file")->required();
     query->add_option("--passes", passes, "passes; the first warms the cache and is not reported")
         ->check(CLI::Range(1, 100));
     CLI11_PARSE(app, argc, argv);
     try {
         if (index->parsed()) return run_index(articles, dir, !no_entities, threads);
+        if (set == "known") {
+            herald::bench::KnownHeraldOptions options;
+            options.within = herald::parse_search_unit(within);
+            options.collapse = collapse;
+            return run_known(dir, queries, options, passes);
+        }
         return run_queries(dir, set, queries, passes);
     } catch (const std::exception& e) {
         std::cerr << "herald_peer_herald: " << e.what() << "\n";
