@@ -1,10 +1,11 @@
 // Sphinx peer of bench/compare: Sphinx 2.2 (Debian `sphinxsearch`: indexer, searchd) on the
 // same Reuters paragraphs and queries as Herald, driven over SphinxQL (MySQL protocol).
 //
-//   index --tsv FILE --dir DIR      write DIR/sphinx.conf, build the index with `indexer`
+//   index --tsv FILE --dir DIR [--unit paragraph|article]
+//                                   write DIR/sphinx.conf, build the index with `indexer`
 //   start --dir DIR [--port P]      run searchd on 127.0.0.1:P, wait until it answers
 //   stop  --dir DIR                 `searchd --stopwait`
-//   query --set titles|aol --queries FILE [--dir DIR] [--passes 3] [--port P]
+//   query --set titles|aol|known --queries FILE [--dir DIR] [--passes 3] [--port P]
 //   load  --set titles|aol --queries FILE [--dir DIR] [--connections 64] [--threads 2]
 //         [--seconds 20] [--port P]
 // Everything (config, index data, pid file, logs) lives in DIR; the port defaults to the one
@@ -14,7 +15,11 @@
 // `text`, `text` also kept as a string attribute because Sphinx 2.2 stores no documents and
 // snippets need the text; `article_id` (string) and `paragraph_no` (uint) as attributes.
 // English stemming (morphology = stem_en), no stop words, words of ASCII letters and digits
-// (as bench_util's split_words), indexer mem_limit 256M.
+// (as bench_util's split_words), indexer mem_limit 256M. With --unit article the documents are
+// articles instead: the driver first writes DIR/articles.tsv, one line an article (docid 1, 2,
+// ... in TSV order, the title of its first row, its paragraphs' texts joined by a space,
+// paragraph_no 0), and indexes that with the same schema; index_seconds includes writing it.
+// The unit is noted in the config's first line, where `query` reads it.
 //
 // What the queries mean (see bench_util.hpp for the clause model):
 //   - titles: every word is required; `a b c` in Sphinx's extended syntax (space = AND).
@@ -38,6 +43,15 @@
 //      which is every hit whose match needs the title.
 // A query's latency is wall-clock (steady_clock) over both round trips.
 //
+// The known-item set (bench/known_set.hpp): both words required (`w1 w2`), article ids only,
+// one statement, no snippets:
+//   - paragraph index, grouped by article (an article ranked by its best paragraph):
+//     SELECT id, article_id ... WHERE MATCH('w1 w2') GROUP BY article_id
+//       WITHIN GROUP ORDER BY WEIGHT() DESC ORDER BY WEIGHT() DESC LIMIT 10
+//       OPTION ranker=bm25, max_matches=1000
+//   - article index: SELECT id, article_id ... WHERE MATCH('w1 w2') LIMIT 10
+//       OPTION ranker=bm25, max_matches=10
+//
 // load matches wrk -t2 -c64 against herald-server: the connections are opened first, then
 // each of the threads drives its share with the MariaDB non-blocking API and poll(), one
 // request in flight per connection, queries taken in turn from the set; requests that end
@@ -55,12 +69,14 @@
 #include <atomic>
 #include <cctype>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
 #include <thread>
 
 #include "bench_util.hpp"
+#include "known_set.hpp"
 
 extern char** environ;
 
@@ -106,11 +122,15 @@ std::string shell_quote(const std::string& s) {
     return out + "'";
 }
 
-/// The whole config: source (the TSV, columns after the docid declared in file order),
-/// index, indexer memory and searchd.
-std::string sphinx_conf(const fs::path& dir, const fs::path& tsv, int port) {
+/// The whole config: the unit line, source (the TSV, columns after the docid declared in file
+/// order), index, indexer memory and searchd.
+std::string sphinx_conf(const fs::path& dir,
+                        const fs::path& tsv,
+                        int port,
+                        const std::string& unit) {
     std::ostringstream s;
-    s << "source paragraphs\n{\n"
+    s << "# herald_peer_sphinx unit: " << unit << "\n\n"
+      << "source paragraphs\n{\n"
       << "    type = tsvpipe\n"
       << "    tsvpipe_command = cat " << shell_quote(tsv.string()) << "\n"
       << "    tsvpipe_attr_string = article_id\n"
@@ -180,6 +200,51 @@ int run(const std::vector<std::string>& argv, const fs::path& log) {
     int status = 0;
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) return -1;
     return WEXITSTATUS(status);
+}
+
+/// @brief The unit noted in DIR/sphinx.conf: "article" or "paragraph" (also for a config
+///        written before units existed).
+std::string configured_unit(const fs::path& dir) {
+    const std::string conf = read_file(config_path(dir));
+    std::smatch m;
+    if (std::regex_search(conf, m, std::regex(R"(# herald_peer_sphinx unit: (\w+))")))
+        return m[1].str();
+    return "paragraph";
+}
+
+/// @brief Writes the article TSV of --unit article: the paragraph rows of each article
+///        (consecutive in @p tsv) joined into one row with the paragraph TSV's five columns.
+/// @return the number of articles.
+std::size_t write_article_tsv(const fs::path& tsv, const fs::path& out_path) {
+    std::ifstream in(tsv);
+    std::ofstream out(out_path);
+    if (!in || !out) throw std::runtime_error("cannot join " + tsv.string() + " into articles");
+    std::size_t articles = 0;
+    std::string id, title, text, line;
+    const auto flush = [&] {
+        if (!id.empty())
+            out << ++articles << '\t' << id << "\t0\t" << title << '\t' << text << '\n';
+    };
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::vector<std::string> f;
+        std::size_t start = 0;
+        for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
+            f.push_back(line.substr(start, tab - start));
+        f.push_back(line.substr(start));
+        if (f.size() != 5)
+            throw std::runtime_error("bad TSV line (want 5 fields): " + line.substr(0, 80));
+        if (f[1] != id) {
+            flush();
+            id = f[1];
+            title = f[3];
+            text.clear();
+        }
+        text += (text.empty() ? "" : " ") + f[4];
+    }
+    flush();
+    if (!out.flush()) throw std::runtime_error("cannot write " + out_path.string());
+    return articles;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -334,18 +399,24 @@ struct ResultGuard {
 // ---------------------------------------------------------------------------------------
 // Subcommands
 
-int cmd_index(const fs::path& tsv_arg, const fs::path& dir) {
-    const fs::path tsv = fs::absolute(tsv_arg);
-    if (!fs::is_regular_file(tsv)) throw std::runtime_error("no TSV at " + tsv.string());
+int cmd_index(const fs::path& tsv_arg, const fs::path& dir, const std::string& unit) {
+    const fs::path paragraphs = fs::absolute(tsv_arg);
+    if (!fs::is_regular_file(paragraphs))
+        throw std::runtime_error("no TSV at " + paragraphs.string());
     fs::create_directories(dir);
     const fs::path abs_dir = fs::absolute(dir);
     fs::remove_all(abs_dir / "data");
     fs::create_directories(abs_dir / "data");
-    write_file(config_path(abs_dir), sphinx_conf(abs_dir, tsv, kDefaultPort));
     const fs::path log = abs_dir / "indexer.log";
     fs::remove(log);
 
     const auto t0 = Clock::now();
+    fs::path tsv = paragraphs;
+    if (unit == "article") {
+        tsv = abs_dir / "articles.tsv";
+        write_article_tsv(paragraphs, tsv);
+    }
+    write_file(config_path(abs_dir), sphinx_conf(abs_dir, tsv, kDefaultPort, unit));
     const int rc = run({"indexer", "--config", config_path(abs_dir).string(), "--all"}, log);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     const std::string out = read_file(log);
@@ -354,7 +425,8 @@ int cmd_index(const fs::path& tsv_arg, const fs::path& dir) {
         std::cerr << out << "indexer failed (exit " << rc << "); log in " << log << "\n";
         return 1;
     }
-    std::cout << nlohmann::json{{"engine", "sphinx"},
+    std::cout << nlohmann::json{{"engine", unit == "article" ? "sphinx (articles)" : "sphinx"},
+                                {"unit", unit},
                                 {"documents", std::stoull(m[1].str())},
                                 {"index_seconds", seconds},
                                 {"index_bytes", herald::bench::path_bytes(abs_dir / "data")}}
@@ -447,6 +519,50 @@ int cmd_query(const std::string& set,
     for (std::size_t n : unmarked) total_unmarked += n;
     std::cerr << "sphinx " << set << ": " << total_unmarked << " of "
               << out["hits"].get<std::size_t>() << " snippets have no <mark>\n";
+    std::cout << out.dump() << "\n";
+    return 0;
+}
+
+/// @brief Runs the known-item set over one connection (herald::bench::time_known_set) and
+///        prints its JSON line. @p unit: what DIR's index holds (see the top of the file).
+int cmd_known(const std::vector<herald::bench::KnownItem>& items,
+              int passes,
+              int port,
+              const std::string& unit) {
+    const bool articles = unit == "article";
+    std::vector<std::string> statements;
+    for (const auto& item : items) {
+        statements.push_back(
+            "SELECT id, article_id FROM " + std::string(kIndexName) + " WHERE MATCH('" +
+            sql_escape(sphinx_query(item.parsed)) + "')" +
+            (articles ? " LIMIT 10 OPTION ranker=bm25, max_matches=10"
+                      : " GROUP BY article_id WITHIN GROUP ORDER BY WEIGHT() DESC ORDER BY "
+                        "WEIGHT() DESC LIMIT 10 OPTION ranker=bm25, max_matches=1000"));
+    }
+    Connection c = connect(port, false);
+    bool lost = false;
+    const nlohmann::json out = herald::bench::time_known_set(
+        articles ? "sphinx (articles)" : "sphinx", articles ? "article" : "paragraph-grouped",
+        items, passes, [&](const herald::bench::KnownItem& item) {
+            if (lost) throw std::runtime_error("the connection to searchd was lost");
+            const auto i = static_cast<std::size_t>(&item - items.data());
+            std::vector<std::string> ids;
+            try {
+                ResultGuard found{execute(c.db, statements[i])};
+                while (MYSQL_ROW row = mysql_fetch_row(found.res)) {
+                    const unsigned long* len = mysql_fetch_lengths(found.res);
+                    ids.emplace_back(row[1] ? row[1] : "", row[1] ? len[1] : 0);
+                }
+            } catch (const std::runtime_error&) {
+                lost = mysql_errno(c.db) >= CR_MIN_ERROR;
+                throw;
+            }
+            return ids;
+        });
+    if (lost) {
+        std::cerr << "sphinx: the connection to searchd was lost\n";
+        return 1;
+    }
     std::cout << out.dump() << "\n";
     return 0;
 }
@@ -660,13 +776,15 @@ int main(int argc, char** argv) {
         "Sphinx 2.2 peer of bench/compare: index the paragraphs TSV, run searchd, time queries."};
     app.require_subcommand(1);
     fs::path tsv, dir, queries_file;
-    std::string set;
+    std::string set, unit = "paragraph";
     int port = 0, passes = 3, connections = 64, threads = 2, seconds = 20;
 
     auto* index =
         app.add_subcommand("index", "write DIR/sphinx.conf and build the index with indexer");
     index->add_option("--tsv", tsv, "paragraphs TSV from herald_bench_corpus")->required();
     index->add_option("--dir", dir, "folder for config, index data and logs")->required();
+    index->add_option("--unit", unit, "paragraph (one document a TSV line) or article (joined)")
+        ->check(CLI::IsMember({"paragraph", "article"}));
 
     auto* start = app.add_subcommand("start", "run searchd on 127.0.0.1 and wait until it serves");
     start->add_option("--dir", dir, "folder given to index")->required();
@@ -679,9 +797,9 @@ int main(int argc, char** argv) {
     auto* load =
         app.add_subcommand("load", "throughput with many connections driven by few threads");
     for (auto* sub : {query, load}) {
-        sub->add_option("--set", set, "query set kind")
+        sub->add_option("--set", set, "query set kind (known: query only)")
             ->required()
-            ->check(CLI::IsMember({"titles", "aol"}));
+            ->check(CLI::IsMember({"titles", "aol", "known"}));
         sub->add_option("--queries", queries_file, "query set file")->required();
         sub->add_option("--dir", dir, "folder given to index (for the port)");
         sub->add_option("--port", port, "SphinxQL port (default: DIR's, else 19306)");
@@ -698,9 +816,17 @@ int main(int argc, char** argv) {
         if (port == 0)
             port = (!dir.empty() && fs::exists(config_path(dir))) ? configured_port(dir)
                                                                   : kDefaultPort;
-        if (index->parsed()) return cmd_index(tsv, dir);
+        if (index->parsed()) return cmd_index(tsv, dir, unit);
         if (start->parsed()) return cmd_start(dir, port);
         if (stop->parsed()) return cmd_stop(dir);
+        if (set == "known") {
+            if (!query->parsed()) throw std::runtime_error("the known set is for query only");
+            const auto items = herald::bench::read_known_items(queries_file);
+            if (items.empty()) throw std::runtime_error("no item in " + queries_file.string());
+            const std::string dir_unit =
+                !dir.empty() && fs::exists(config_path(dir)) ? configured_unit(dir) : "paragraph";
+            return cmd_known(items, passes, port, dir_unit);
+        }
         const std::vector<BenchQuery> queries = herald::bench::read_query_set(queries_file, set);
         if (queries.empty()) throw std::runtime_error("no query in " + queries_file.string());
         if (query->parsed()) return cmd_query(set, queries, passes, port);
