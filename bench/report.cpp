@@ -1,5 +1,6 @@
 // Renders bench/RESULTS.md from the JSON lines bench/compare collected (one line per
-// measurement, each with "kind": corpus | index | query | load | cacm | micro, and "size"
+// measurement, each with "kind": corpus | index | query | load | known-set | known |
+// known-index | cacm | micro, and "size"
 // for the corpus point: "10k", "reuters", "1m"). Every figure in the report comes from
 // those lines; nothing here is typed in.
 #include <CLI/CLI.hpp>
@@ -170,6 +171,54 @@ void main_table(std::ostream& out, const Results& r) {
     }
 }
 
+// The engines of the known-item table, in order; the article-level peer indexes exist for this
+// set only (their build is the known-index line).
+const std::vector<Engine> kKnownEngines = {
+    {"herald", "Herald, stories (`within=article`)"},
+    {"herald-paragraph", "Herald, paragraphs collapsed per article (`within=paragraph`, collapse)"},
+    {"sqlite-articles", "SQLite FTS5, one row an article"},
+    {"sqlite", "SQLite FTS5, paragraphs grouped by article"},
+    {"sphinx-articles", "Sphinx 2.2, one document an article"},
+    {"sphinx", "Sphinx 2.2, paragraphs grouped by article"},
+};
+
+void known_table(std::ostream& out, const Results& r) {
+    const json* set = r.find("known-set", "reuters", "");
+    bool any = false;
+    for (const auto& e : kKnownEngines) any = any || r.find("known", "reuters", e.driver);
+    if (!set && !any) return;
+    out << "\n## Known items across paragraphs\n\n";
+    if (set) {
+        out << count(set->value("items", 0.0)) << " Reuters stories of the test half, seed "
+            << set->value("seed", 0ULL)
+            << " (`herald_bench_known_items make --split test`), each the target of one query of "
+               "two words from different paragraphs that no single paragraph of it contains "
+               "together; every engine requires both words. ";
+    }
+    out << "Success@10: share of queries whose story is among the first 10 distinct articles; "
+           "MRR@10: mean of 1/rank (0 beyond 10). Article ids only, no snippets; latency in "
+           "milliseconds over the reported passes. A paragraph-only engine cannot find these "
+           "stories at all: its row shows the price of searching paragraphs. The article-level "
+           "peer indexes are built for this set only (index s and MB).\n\n"
+           "| engine | success@10 | MRR@10 | found | no-hit queries | mean | p50 | p99 | index s "
+           "| index MB |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& e : kKnownEngines) {
+        const json* k = r.find("known", "reuters", e.driver);
+        if (!k) continue;
+        const json* idx = r.find("known-index", "reuters", e.driver);
+        if (!idx) {
+            const std::string base = e.driver == "herald-paragraph" ? "herald" : e.driver;
+            idx = r.find("index", "reuters", base);
+        }
+        out << "| " << e.label << " | " << fmt((*k)["success_at_10"].get<double>(), 3) << " | "
+            << fmt((*k)["mrr_at_10"].get<double>(), 3) << " | "
+            << count((*k)["found"].get<double>()) << " of " << count((*k)["queries"].get<double>())
+            << " | " << count((*k)["zero_hit_queries"].get<double>()) << " | " << ms(k, "mean_ms")
+            << " | " << ms(k, "p50_ms") << " | " << ms(k, "p99_ms") << " | " << seconds(idx)
+            << " | " << megabytes(idx) << " |\n";
+    }
+}
+
 void growth_table(std::ostream& out, const Results& r) {
     out << "\n## Growth\n\nThe collection cut at about 10k paragraphs (whole articles), and whole; "
            "where a "
@@ -275,6 +324,7 @@ int main(int argc, char** argv) {
         << "` beside this file. What each engine's query means, and the commands, are in "
            "`bench/README.md`.\n\n";
     main_table(out, r);
+    known_table(out, r);
     growth_table(out, r);
     cacm_table(out, r);
     micro_table(out, r);
