@@ -1,4 +1,5 @@
 #include <herald/searcher/article_store.hpp>
+#include <herald/text/index_layout.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 
@@ -12,8 +13,8 @@ std::optional<ArticleView> get_article(const Xapian::Database& db, const std::st
     const std::string term = schema::boolean_term(schema::kArticle, id);
     std::vector<ParagraphData> parts;
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-        if (auto data = decode_paragraph_data(db.get_document(*it).get_data()))
-            parts.push_back(std::move(*data));
+        auto data = decode_paragraph_data(db.get_document(*it).get_data());
+        if (data && data->paragraph > 0) parts.push_back(std::move(*data));  // 0: story document
     }
     if (parts.empty()) return std::nullopt;
     std::sort(parts.begin(), parts.end(), [](const ParagraphData& a, const ParagraphData& b) {
@@ -99,9 +100,19 @@ std::vector<EntityCount> suggest_entities(const Xapian::Database& db,
         }
         if (match) found.push_back({term, it.get_termfreq()});
     }
-    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+    auto by_count = [](const Candidate& a, const Candidate& b) {
         return a.count != b.count ? a.count > b.count : a.term < b.term;
-    });
+    };
+    std::sort(found.begin(), found.end(), by_count);
+    if (has_story_documents(db)) {
+        // Count articles: a story document carries the term with wdf 1, paragraphs with 0.
+        // The most frequent by paragraphs are re-counted; beyond them no article count can
+        // win a place but by an unusual spread over paragraphs.
+        const std::size_t recount = std::max<std::size_t>(4 * limit, 100);
+        if (found.size() > recount) found.resize(recount);
+        for (auto& c : found) c.count = db.get_collection_freq(c.term);
+        std::sort(found.begin(), found.end(), by_count);
+    }
     if (found.size() > limit) found.resize(limit);
     std::vector<EntityCount> out;
     for (const auto& c : found) {

@@ -155,12 +155,20 @@ Xapian::Query filter_query(const SearchRequest& request,
                       : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
 }
 
+// What one Enquire run returns: hits [first, first + count) of the match set, collapsed by
+// article or not.
+struct MSetWindow {
+    Xapian::doccount first = 0, count = 10;
+    bool collapse = false;
+};
+
 // Runs @p query on @p db: sort, collapse and the facet spy (emplaced into @p spy when needed);
 // @p check_at_least gets the number of matches the matcher was asked to check.
 Xapian::MSet run_enquire(const Xapian::Database& db,
                          const SearchRequest& request,
                          const Xapian::Query& query,
                          const Xapian::Weight& weight,
+                         const MSetWindow& window,
                          std::optional<FacetSpy>& spy,
                          Xapian::doccount& check_at_least) {
     Xapian::Enquire enquire(db);
@@ -169,24 +177,23 @@ Xapian::MSet run_enquire(const Xapian::Database& db,
     if (request.sort == SortOrder::date) {
         enquire.set_sort_by_value_then_relevance(schema::kPublished, true);
     }
-    if (request.collapse) enquire.set_collapse_key(schema::kArticleId);
-    const auto limit = static_cast<Xapian::doccount>(request.limit);
-    const auto offset = static_cast<Xapian::doccount>(request.offset);
-    check_at_least = std::max<Xapian::doccount>(offset + limit + 1, kCheckAtLeast);
-    if (!request.facets.empty() || request.collapse) {
+    if (window.collapse) enquire.set_collapse_key(schema::kArticleId);
+    check_at_least = std::max<Xapian::doccount>(window.first + window.count + 1, kCheckAtLeast);
+    if (!request.facets.empty() || window.collapse) {
         // Facets need every match; a collapsed total needs the articles of the matches seen.
-        spy.emplace(request.facets, request.collapse);
+        spy.emplace(request.facets, window.collapse);
         enquire.add_matchspy(&*spy);
         const Xapian::doccount wanted =
             request.facets.empty() ? kCollapseCount : Searcher::kMaxFacetDocuments;
         check_at_least = std::max(check_at_least, std::min(db.get_doccount(), wanted));
     }
-    return enquire.get_mset(offset, limit, check_at_least);
+    return enquire.get_mset(window.first, window.count, check_at_least);
 }
 
 // The facet counts the spy collected into @p result, and with collapse the exact article totals.
 void collect_facets(const Xapian::Database& db,
                     const SearchRequest& request,
+                    bool collapse,
                     const FacetSpy& spy,
                     const Xapian::MSet& mset,
                     Xapian::doccount check_at_least,
@@ -198,13 +205,71 @@ void collect_facets(const Xapian::Database& db,
     const Xapian::doccount all = mset.get_uncollapsed_matches_upper_bound();
     const Xapian::doccount unseen =
         result.facets_exact || all <= spy.documents() ? 0 : all - spy.documents();
-    if (all_seen && request.collapse) {
+    if (all_seen && collapse) {
         // Xapian's collapsed totals are estimates; the spy knows the exact article count.
         result.estimate = result.lower_bound = result.upper_bound = spy.articles();
     }
     for (const auto& f : request.facets)
         result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen));
     if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
+}
+
+// Whether @p term is a title term (schema::kTitle + a word).
+bool is_title_term(const std::string& t) {
+    return t.size() > schema::kTitle.size() &&
+           t.compare(0, schema::kTitle.size(), schema::kTitle) == 0 &&
+           !(t[schema::kTitle.size()] >= 'A' && t[schema::kTitle.size()] <= 'Z');
+}
+
+// Whether every term of @p q is a title term (false for a query without terms).
+bool title_only(const Xapian::Query& q) {
+    bool any = false;
+    for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
+        if (!is_title_term(*it)) return false;
+        any = true;
+    }
+    return any;
+}
+
+// The passage query of a story query's ranked part: which paragraphs of a matching article
+// hold its evidence. Every conjunction becomes a disjunction (a story's words may sit in
+// different paragraphs), an exclusion keeps its positive side (the article already has
+// none of the excluded words), phrases and NEAR stay as they are (they match inside one
+// paragraph), title terms are dropped (every paragraph carries the title alike), and what
+// has no term (match-all, value ranges) is dropped. Empty when nothing is left.
+Xapian::Query passage_query(const Xapian::Query& q) {
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+            return title_only(q) ? Xapian::Query() : q;
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_ELITE_SET: {
+            std::vector<Xapian::Query> parts;
+            for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+                Xapian::Query part = passage_query(q.get_subquery(i));
+                if (!part.empty()) parts.push_back(std::move(part));
+            }
+            if (parts.empty()) return {};
+            if (parts.size() == 1) return parts[0];
+            return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+        }
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_FILTER:
+            return q.get_num_subqueries() > 0 ? passage_query(q.get_subquery(0)) : Xapian::Query();
+        case Xapian::Query::LEAF_MATCH_ALL:
+        case Xapian::Query::LEAF_MATCH_NOTHING:
+        case Xapian::Query::OP_VALUE_RANGE:
+        case Xapian::Query::OP_VALUE_GE:
+        case Xapian::Query::OP_VALUE_LE:
+            return {};
+        default:
+            // Phrases, NEAR, wildcards, synonyms, scaled expansion terms: kept whole, unless
+            // they hold title terms only.
+            if (q.get_terms_begin() == q.get_terms_end() || title_only(q)) return {};
+            return q;
+    }
 }
 
 // Terms to highlight: the query's unprefixed terms and its title terms.
@@ -277,6 +342,7 @@ void Searcher::open_database() {
     try {
         identity_ = index_identity(dir_);
         db_ = Xapian::Database(dir_.string());
+        story_documents_ = has_story_documents(db_);
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
     }
@@ -292,7 +358,9 @@ bool Searcher::reopen() {
             open_database();
             return true;
         }
-        return db_.reopen();
+        const bool changed = db_.reopen();
+        if (changed) story_documents_ = has_story_documents(db_);
+        return changed;
     } catch (const Xapian::Error& e) {
         // The old generation may be gone already: open the live one.
         try {
@@ -334,6 +402,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
     if (!(request.bm25_b >= 0.0 && request.bm25_b <= 1.0))
         throw QueryError("BM25 b must be between 0 and 1");
+    if (!(request.passage_weight >= 0.0 &&
+          request.passage_weight <= SearchRequest::kMaxPassageWeight)) {
+        throw QueryError("passage weight must be between 0 and 10");
+    }
     if (request.feedback_documents > SearchRequest::kMaxFeedbackDocuments) {
         throw QueryError("feedback documents must be at most " +
                          std::to_string(SearchRequest::kMaxFeedbackDocuments));
@@ -355,11 +427,22 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
+Xapian::Query Searcher::scoped(const Xapian::Query& query, bool stories) const {
+    const Xapian::Query kind{std::string(schema::kStoryDocument)};
+    if (stories) return Xapian::Query(Xapian::Query::OP_FILTER, query, kind);
+    if (story_documents_) return Xapian::Query(Xapian::Query::OP_AND_NOT, query, kind);
+    return query;
+}
+
 // One search attempt: filter → enquire → facets → hits.
 SearchResult Searcher::run(const SearchRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = request.query;
+    // An index written before story documents existed is searched by paragraphs, collapsed.
+    const bool stories = request.within == SearchUnit::article && story_documents_;
+    const bool collapse = request.collapse || (request.within == SearchUnit::article && !stories);
+    result.within = stories ? SearchUnit::article : SearchUnit::paragraph;
 
     const ParsedQuery parsed = builder_.parse_parts(request.query, request.default_operator);
     Xapian::Query query = parsed.match;
@@ -374,22 +457,162 @@ SearchResult Searcher::run(const SearchRequest& request) {
     if (no_terms) query = Xapian::Query::MatchAll;
     const Xapian::BM25Weight weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
     if (request.feedback_documents > 0 && !no_terms) {
-        query =
-            expand_query(query, filter, weight, request.feedback_documents, request.feedback_terms);
+        query = expand_query(query, filter, stories, weight, request.feedback_documents,
+                             request.feedback_terms);
     }
-    query = filtered(query, filter);
+    const Xapian::Query ranked = query;
+    query = scoped(filtered(query, filter), stories);
 
+    MSetWindow window;
+    window.first = static_cast<Xapian::doccount>(request.offset);
+    window.count = static_cast<Xapian::doccount>(request.limit);
+    window.collapse = collapse;
+    // Story ranking reorders the first kRerankDepth articles: fetch all of them.
+    const bool rerank = stories && !no_terms && request.sort == SortOrder::relevance &&
+                        request.passage_weight > 0 && window.first < kRerankDepth;
+    if (rerank) {
+        window.count = std::max(window.first + window.count, kRerankDepth);
+        window.first = 0;
+    }
     std::optional<FacetSpy> spy;
     Xapian::doccount check_at_least = 0;
-    const Xapian::MSet mset = run_enquire(db_, request, query, weight, spy, check_at_least);
+    const Xapian::MSet mset = run_enquire(db_, request, query, weight, window, spy, check_at_least);
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
-    if (spy) collect_facets(db_, request, *spy, mset, check_at_least, result);
+    if (spy) collect_facets(db_, request, collapse, *spy, mset, check_at_least, result);
 
-    add_hits(request, query, mset, result);
+    if (stories)
+        add_story_hits(request, ranked, query, mset, rerank, result);
+    else
+        add_hits(request, query, mset, result);
     result.took_ms = millis_since(t0);
     return result;
+}
+
+// The matching paragraphs of @p articles for @p passage (a passage_query()), best first,
+// grouped by article id.
+std::unordered_map<std::string, std::vector<Searcher::PassageMatch>> Searcher::passage_matches(
+    const Xapian::Query& passage,
+    const std::vector<std::string>& articles,
+    const Xapian::Weight& weight) const {
+    std::unordered_map<std::string, std::vector<PassageMatch>> by_article;
+    if (passage.empty() || articles.empty()) return by_article;
+    std::vector<Xapian::Query> terms;
+    terms.reserve(articles.size());
+    Xapian::doccount documents = 0;  // paragraphs and story documents of the articles
+    for (const auto& id : articles) {
+        terms.emplace_back(schema::boolean_term(schema::kArticle, id));
+        documents += db_.get_termfreq(schema::boolean_term(schema::kArticle, id));
+    }
+    const Xapian::Query query(
+        Xapian::Query::OP_AND_NOT,
+        Xapian::Query(Xapian::Query::OP_FILTER, passage,
+                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())),
+        Xapian::Query(std::string(schema::kStoryDocument)));
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(weight);
+    // A collapse key that collapses nothing, for the article id of each match without
+    // reading its document.
+    enquire.set_collapse_key(schema::kArticleId, documents + 1);
+    const Xapian::MSet mset = enquire.get_mset(0, documents);
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+        by_article[it.get_collapse_key()].push_back({*it, it.get_weight()});
+    return by_article;
+}
+
+void Searcher::add_story_hits(const SearchRequest& request,
+                              const Xapian::Query& ranked,
+                              const Xapian::Query& query,
+                              const Xapian::MSet& mset,
+                              bool rerank,
+                              SearchResult& result) const {
+    struct Story {
+        Xapian::Document doc;
+        std::string article_id;
+        double score = 0;
+    };
+    std::vector<Story> stories;
+    stories.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Xapian::Document doc = it.get_document();
+        std::string id = doc.get_value(schema::kArticleId);
+        stories.push_back({std::move(doc), std::move(id), it.get_weight()});
+    }
+    const Xapian::Query passage = passage_query(ranked);
+    const Xapian::BM25Weight weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
+    std::unordered_map<std::string, std::vector<PassageMatch>> passages;
+    std::size_t first = 0;  // of the page in `stories`
+    if (rerank) {
+        // Callan (1994): the article's score plus the weighted score of its best paragraph.
+        const std::size_t depth = std::min<std::size_t>(stories.size(), kRerankDepth);
+        std::vector<std::string> ids;
+        for (std::size_t i = 0; i < depth; ++i) ids.push_back(stories[i].article_id);
+        passages = passage_matches(passage, ids, weight);
+        for (std::size_t i = 0; i < depth; ++i) {
+            auto found = passages.find(stories[i].article_id);
+            if (found != passages.end())
+                stories[i].score += request.passage_weight * found->second.front().score;
+        }
+        std::stable_sort(stories.begin(), stories.begin() + static_cast<std::ptrdiff_t>(depth),
+                         [](const Story& a, const Story& b) { return a.score > b.score; });
+        first = request.offset;
+    }
+    const std::size_t last = std::min(stories.size(), first + request.limit);
+    if (!rerank) {
+        std::vector<std::string> ids;
+        for (std::size_t i = first; i < last; ++i) ids.push_back(stories[i].article_id);
+        passages = passage_matches(passage, ids, weight);
+    }
+
+    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
+                            stemmer_);
+    SnippetOptions snippet_options = snippet_style_;
+    snippet_options.max_bytes = request.snippet_bytes;
+    for (std::size_t i = first; i < last; ++i) {
+        Story& story = stories[i];
+        std::optional<ParagraphData> data = decode_paragraph_data(story.doc.get_data());
+        if (!data) continue;  // not a Herald document
+        Hit hit;
+        hit.article_id = std::move(data->article_id);
+        hit.title = std::move(data->title);
+        hit.url = std::move(data->url);
+        hit.source = std::move(data->source);
+        hit.published = std::move(data->published);
+        hit.score = story.score;
+        hit.entities = std::move(data->entities);
+        // The matching paragraphs, best first; the lead paragraph when none matches (a
+        // title or filter match).
+        std::vector<Xapian::Document> docs;
+        auto found = passages.find(story.article_id);
+        if (found != passages.end()) {
+            for (const auto& m : found->second) {
+                docs.push_back(db_.get_document(m.docid));
+                hit.paragraphs.push_back(static_cast<unsigned>(
+                    Xapian::sortable_unserialise(docs.back().get_value(schema::kParagraph))));
+            }
+        }
+        hit.paragraph = hit.paragraphs.empty() ? 1 : hit.paragraphs.front();
+        hit.id = hit.article_id + "#" + std::to_string(hit.paragraph);
+        if (request.snippets) {
+            if (docs.empty()) {
+                const std::string lead = schema::unique_term(story.article_id, 1);
+                auto p = db_.postlist_begin(lead);
+                if (p != db_.postlist_end(lead)) docs.push_back(db_.get_document(*p));
+            }
+            std::vector<ParagraphData> texts;
+            texts.reserve(docs.size());
+            for (const auto& d : docs) {
+                if (auto t = decode_paragraph_data(d.get_data())) texts.push_back(std::move(*t));
+            }
+            std::vector<PassageSource> sources;
+            for (const auto& t : texts) sources.push_back({t.paragraph, t.text});
+            hit.passages = highlighter.story_snippet(sources, snippet_options);
+            hit.snippet = join_passages(hit.passages, snippet_options);
+        }
+        result.hits.push_back(std::move(hit));
+    }
 }
 
 // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
@@ -422,6 +645,7 @@ void Searcher::add_hits(const SearchRequest& request,
 
 Xapian::Query Searcher::expand_query(const Xapian::Query& match,
                                      const Xapian::Query& filter,
+                                     bool stories,
                                      const Xapian::Weight& weight,
                                      std::size_t documents,
                                      std::size_t terms) {
@@ -432,7 +656,7 @@ Xapian::Query Searcher::expand_query(const Xapian::Query& match,
     if (excluded_only || match.get_type() == Xapian::Query::LEAF_MATCH_ALL) return match;
 
     Xapian::Enquire first(db_);
-    first.set_query(filtered(match, filter));
+    first.set_query(scoped(filtered(match, filter), stories));
     first.set_weighting_scheme(weight);
     const Xapian::MSet top = first.get_mset(0, static_cast<Xapian::doccount>(documents));
     Xapian::RSet rset;
@@ -478,6 +702,13 @@ nlohmann::json to_json(const SearchResult& result) {
                         {"score", h.score},
                         {"snippet", h.snippet},
                         {"entities", std::move(entities)}});
+        if (result.within == SearchUnit::article) {
+            nlohmann::json passages = nlohmann::json::array();
+            for (const auto& p : h.passages)
+                passages.push_back({{"paragraph", p.paragraph}, {"snippet", p.snippet}});
+            hits.back()["paragraphs"] = h.paragraphs;
+            hits.back()["passages"] = std::move(passages);
+        }
     }
     nlohmann::json facets = nlohmann::json::object();
     for (const auto& [name, values] : result.facets) {
@@ -495,6 +726,7 @@ nlohmann::json to_json(const SearchResult& result) {
               {"lower_bound", result.lower_bound},
               {"upper_bound", result.upper_bound}}},
             {"took_ms", result.took_ms},
+            {"within", to_string(result.within)},
             {"hits", std::move(hits)},
             {"facets", std::move(facets)},
             {"facets_exact", result.facets_exact},

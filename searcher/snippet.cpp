@@ -209,4 +209,73 @@ std::string Highlighter::snippet(std::string_view text, const SnippetOptions& op
     return render(text, words, match_id, win, options);
 }
 
+std::unordered_set<std::string> Highlighter::matched_terms(std::string_view text) const {
+    std::unordered_set<std::string> found;
+    if (terms_.empty() && prefixes_.empty()) return found;
+    for (const WordSpan& span : split_words(text)) {
+        std::string_view w = text.substr(span.begin, span.end - span.begin);
+        std::string term = word_term(w, stemmer_);
+        if (matches_term(w, term)) found.insert(std::move(term));
+    }
+    return found;
+}
+
+std::vector<Passage> Highlighter::story_snippet(const std::vector<PassageSource>& paragraphs,
+                                                const SnippetOptions& options,
+                                                std::size_t max_passages) const {
+    if (paragraphs.empty()) return {};
+    // The separator's bytes when it is the full " … ".
+    const std::size_t separator = options.ellipsis.size() + 2;
+    std::size_t room = 1;  // passages the cap has room for
+    while (room < max_passages &&
+           (room + 1) * kMinPassageBytes + room * separator <= options.max_bytes) {
+        ++room;
+    }
+    std::vector<std::size_t> chosen = {0};
+    if (room > 1) {
+        std::vector<std::unordered_set<std::string>> terms;
+        terms.reserve(paragraphs.size());
+        for (const auto& p : paragraphs) terms.push_back(matched_terms(p.text));
+        std::unordered_set<std::string> shown = terms[0];
+        while (chosen.size() < room) {
+            std::size_t best = 0, best_new = 0;
+            for (std::size_t i = 1; i < paragraphs.size(); ++i) {
+                if (std::find(chosen.begin(), chosen.end(), i) != chosen.end()) continue;
+                std::size_t fresh = 0;
+                for (const auto& t : terms[i]) fresh += shown.count(t) == 0 ? 1 : 0;
+                if (fresh > best_new) best = i, best_new = fresh;
+            }
+            if (best_new == 0) break;
+            chosen.push_back(best);
+            shown.insert(terms[best].begin(), terms[best].end());
+        }
+    }
+    SnippetOptions share = options;
+    const std::size_t n = chosen.size();
+    share.max_bytes = (options.max_bytes - (n - 1) * separator) / n;
+    std::vector<Passage> passages;
+    for (std::size_t i : chosen)
+        passages.push_back({paragraphs[i].paragraph, snippet(paragraphs[i].text, share)});
+    std::sort(passages.begin(), passages.end(),
+              [](const Passage& a, const Passage& b) { return a.paragraph < b.paragraph; });
+    return passages;
+}
+
+std::string join_passages(const std::vector<Passage>& passages, const SnippetOptions& options) {
+    std::string out;
+    const std::string& ell = options.ellipsis;
+    auto ends_with = [](const std::string& s, const std::string& e) {
+        return !e.empty() && s.size() >= e.size() &&
+               s.compare(s.size() - e.size(), e.size(), e) == 0;
+    };
+    for (const auto& p : passages) {
+        if (!out.empty()) {
+            const bool shown = ends_with(out, ell) || p.snippet.compare(0, ell.size(), ell) == 0;
+            out += shown ? " " : " " + ell + " ";
+        }
+        out += p.snippet;
+    }
+    return out;
+}
+
 }  // namespace herald

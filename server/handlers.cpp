@@ -164,9 +164,9 @@ Response get_entities(RequestContext& ctx, const Request& req) {
 Response get_healthz(RequestContext& ctx, const Request& req) {
     Searcher& searcher = searcher_of(ctx);
     const Xapian::Database& db = searcher.database();
-    return json_response(
-        req,
-        json{{"status", "ok"}, {"documents", db.get_doccount()}, {"revision", db.get_revision()}});
+    return json_response(req, json{{"status", "ok"},
+                                   {"documents", paragraph_count(db)},
+                                   {"revision", db.get_revision()}});
 }
 
 Response get_metrics(RequestContext& ctx, const Request& req) {

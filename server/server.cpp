@@ -44,7 +44,7 @@ WorkerPool::WorkerPool(std::filesystem::path index_dir,
     {
         Searcher probe(index_dir_, language_);  // fail early, in the caller's thread
         if (metrics_) {
-            metrics_->set_index(probe.database().get_doccount(), probe.database().get_revision());
+            metrics_->set_index(paragraph_count(probe.database()), probe.database().get_revision());
         }
     }
     for (unsigned i = 0; i < std::max(1u, threads); ++i)
@@ -106,7 +106,7 @@ void WorkerPool::run_worker() {
         if (searcher && metrics_) {
             try {
                 const auto& db = searcher->database();
-                metrics_->set_index(db.get_doccount(), db.get_revision());
+                metrics_->set_index(paragraph_count(db), db.get_revision());
             } catch (const Xapian::Error&) {
             }
         }

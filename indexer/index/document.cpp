@@ -3,6 +3,8 @@
 #include <herald/text/schema.hpp>
 #include <herald/text/words.hpp>
 
+#include <unordered_set>
+
 namespace herald {
 
 DocumentBuilder::DocumentBuilder() = default;
@@ -12,6 +14,15 @@ const Xapian::Stem& DocumentBuilder::stemmer(const std::string& language) {
     if (it == stemmers_.end())
         it = stemmers_.emplace(language, make_stemmer_or_none(language)).first;
     return it->second;
+}
+
+void DocumentBuilder::start(Xapian::Document& doc, const std::string& language) {
+    const Xapian::Stem& stem = stemmer(language);
+    generator_.set_stemmer(stem);
+    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
+    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+                                                    : Xapian::TermGenerator::STEM_ALL);
+    generator_.set_document(doc);
 }
 
 Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
@@ -33,13 +44,7 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
 
     Xapian::Document doc;
     doc.set_data(encode_paragraph_data(data));
-
-    const Xapian::Stem& stem = stemmer(article.language);
-    generator_.set_stemmer(stem);
-    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
-    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
-                                                    : Xapian::TermGenerator::STEM_ALL);
-    generator_.set_document(doc);
+    start(doc, article.language);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         // Every paragraph answers `title:`; the lead paragraph also carries the headline as
@@ -77,6 +82,71 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
     doc.add_value(schema::kPublished, timestamp_key(article.published));
     doc.add_value(schema::kArticleId, article.id);
     doc.add_value(schema::kParagraph, Xapian::sortable_serialise(number));
+    return doc;
+}
+
+Xapian::Document DocumentBuilder::article_document(
+    const Article& article, const std::vector<std::vector<Entity>>& entities) {
+    // The union of the paragraphs' entities, each (type, canonical key) once, first form kept.
+    std::vector<Entity> all;
+    std::unordered_set<std::string> seen;
+    for (const auto& list : entities) {
+        for (const auto& e : list) {
+            if (seen.insert(schema::entity_term(e.type, e.text)).second) all.push_back(e);
+        }
+    }
+    ParagraphData data;
+    data.article_id = article.id;
+    data.paragraph = 0;
+    data.title = article.title;
+    data.url = article.url;
+    data.source = article.source;
+    data.published = article.published;
+    data.language = article.language;
+    data.tags = article.tags;
+    data.entities = all;
+
+    Xapian::Document doc;
+    doc.set_data(encode_paragraph_data(data));
+    start(doc, article.language);
+    if (!article.title.empty()) {
+        const std::string title = normalize_for_terms(article.title);
+        generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
+        generator_.increase_termpos(schema::kParagraphGap);
+        generator_.index_text(title, schema::kHeadlineWeight);
+        generator_.increase_termpos(schema::kParagraphGap);
+    }
+    for (const auto& text : article.paragraphs) {
+        generator_.index_text(normalize_for_terms(text));
+        generator_.increase_termpos(schema::kParagraphGap);
+    }
+
+    doc.add_boolean_term(std::string(schema::kStoryDocument));
+    doc.add_boolean_term(schema::unique_term(article.id, 0));
+    doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
+    if (!article.language.empty())
+        doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
+    if (!article.source.empty()) {
+        doc.add_boolean_term(
+            schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
+    }
+    std::vector<std::pair<std::string, std::string>> facets;
+    for (const auto& e : all) {
+        // wdf 1, where paragraphs carry the term with wdf 0: the term's collection frequency
+        // is then the number of articles that mention the entity.
+        doc.add_term(schema::entity_term(e.type, e.text), 1);
+        facets.emplace_back(std::string(entity_facet_name(e.type)), e.text);
+    }
+    for (const auto& [kind, values] : article.tags) {
+        for (const auto& v : values) {
+            doc.add_boolean_term(schema::tag_term(kind, v));
+            facets.emplace_back("tag." + kind, v);
+        }
+    }
+    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
+    doc.add_value(schema::kPublished, timestamp_key(article.published));
+    doc.add_value(schema::kArticleId, article.id);
+    doc.add_value(schema::kParagraph, Xapian::sortable_serialise(0));
     return doc;
 }
 

@@ -391,7 +391,7 @@ void build_generation(Job& job) {
     job.writer.reset();  // release the lock of the old generation
     switch_generation(options.index_dir, generation);
     cleanup.paths.pop_back();  // the new generation is live
-    job.final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+    job.final_count = paragraph_count(Xapian::Database(options.index_dir.string()));
     // Readers move at their next reopen; the old generation goes after the grace period.
     if (!old_was_empty && options.grace_seconds > 0) {
         job.progress.clear_line();
@@ -420,7 +420,7 @@ void rebuild_plain(Job& job) {
     check_fresh_input(options, job.totals, job.counts);
     job.writer.reset();  // release the lock for the swap
     install(work / "merged", options.index_dir);
-    job.final_count = Xapian::Database(options.index_dir.string()).get_doccount();
+    job.final_count = paragraph_count(Xapian::Database(options.index_dir.string()));
 }
 
 // An incremental update through the writer of the live index (with --prune, of what was not read).

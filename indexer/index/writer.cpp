@@ -1,4 +1,5 @@
 #include <herald/index/writer.hpp>
+#include <herald/text/index_layout.hpp>
 #include <herald/text/schema.hpp>
 
 #include <algorithm>
@@ -40,7 +41,7 @@ void IndexWriter::add(const Article& article) {
             const std::string term = schema::boolean_term(schema::kArticle, article.id);
             auto it = db_.postlist_begin(term);
             if (it != db_.postlist_end(term) &&
-                db_.get_termfreq(term) == article.paragraphs.size() &&
+                db_.get_termfreq(term) == article.paragraphs.size() + 1 &&
                 db_.get_document(*it).get_value(schema::kFingerprint) == fingerprint) {
                 ++counts_.articles_unchanged;
                 return;
@@ -58,6 +59,9 @@ void IndexWriter::add(const Article& article) {
         for (const auto& e : entities[i])
             displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
     }
+    // The story document last: documents[i] is paragraph i + 1, documents.back() paragraph 0.
+    documents.push_back(builder_.article_document(article, entities));
+    documents.back().add_value(schema::kFingerprint, fingerprint);
     write(article, std::move(documents));
 }
 
@@ -76,8 +80,9 @@ void IndexWriter::write(const Article& article, std::vector<Xapian::Document> do
             }
             std::vector<Xapian::docid> kept;
             for (std::size_t i = 0; i < documents.size(); ++i) {
-                kept.push_back(db_.replace_document(
-                    schema::unique_term(article.id, static_cast<unsigned>(i + 1)), documents[i]));
+                const auto number = i + 1 == documents.size() ? 0u : static_cast<unsigned>(i + 1);
+                kept.push_back(
+                    db_.replace_document(schema::unique_term(article.id, number), documents[i]));
             }
             for (Xapian::docid id : old) {
                 if (std::find(kept.begin(), kept.end(), id) == kept.end()) {
@@ -91,7 +96,7 @@ void IndexWriter::write(const Article& article, std::vector<Xapian::Document> do
                 ++counts_.articles_replaced;
             if (started_empty_) seen_.insert(article.id);
         }
-        counts_.paragraphs_written += documents.size();
+        counts_.paragraphs_written += documents.size() - 1;
         pending_documents_ += documents.size();
         for (const auto& p : article.paragraphs) pending_bytes_ += p.size();
         if (pending_documents_ >= policy_.max_documents || pending_bytes_ >= policy_.max_bytes)
@@ -129,6 +134,14 @@ std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) 
         }
         for (const auto& term : doomed) {
             counts_.paragraphs_deleted += db_.get_termfreq(term);
+            // The article's story document is not a paragraph.
+            for (auto d = db_.postlist_begin(term); d != db_.postlist_end(term); ++d) {
+                if (db_.get_document(*d).get_value(schema::kParagraph) ==
+                    Xapian::sortable_serialise(0)) {
+                    --counts_.paragraphs_deleted;
+                    break;
+                }
+            }
             db_.delete_document(term);
             if (++pending_documents_ >= policy_.max_documents) commit();
         }
@@ -140,7 +153,7 @@ std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) 
 }
 
 Xapian::doccount IndexWriter::document_count() const {
-    return db_.get_doccount();
+    return paragraph_count(db_);
 }
 
 }  // namespace herald

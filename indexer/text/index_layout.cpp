@@ -1,5 +1,6 @@
 // The index folder layout, reading side (see herald/text/index_layout.hpp).
 #include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
 
 #include <sys/stat.h>
 
@@ -45,6 +46,14 @@ std::optional<IndexIdentity> index_identity(const fs::path& dir) {
     if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
     return IndexIdentity{static_cast<std::uint64_t>(st.st_dev),
                          static_cast<std::uint64_t>(st.st_ino), stub_text(dir)};
+}
+
+Xapian::doccount paragraph_count(const Xapian::Database& db) {
+    return db.get_doccount() - db.get_termfreq(std::string(schema::kStoryDocument));
+}
+
+bool has_story_documents(const Xapian::Database& db) {
+    return db.term_exists(std::string(schema::kStoryDocument));
 }
 
 }  // namespace herald

@@ -104,3 +104,50 @@ TEST_CASE("an over-long word or id never breaks a document", "[indexer]") {
     CHECK(pos.count("short") == 1);
     CHECK(pos.count("word") == 1);
 }
+
+TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[indexer]") {
+    Article a;
+    a.id = "s1";
+    a.title = "Trade talks";
+    a.published = "2024-05-16T08:00:00Z";
+    a.source = "Test Wire";
+    a.paragraphs = {"Ministers met in Geneva.", "Talks ended without a deal in Geneva."};
+    const std::vector<std::vector<Entity>> entities = {
+        {{"Geneva", EntityType::place}},
+        {{"geneva", EntityType::place}, {"WTO", EntityType::organization}}};
+
+    DocumentBuilder builder;
+    const Xapian::Document doc = builder.article_document(a, entities);
+    auto pos = positions(doc);
+    // Words of both paragraphs; "geneva" twice, once in each.
+    REQUIRE(pos.count("minist"));
+    REQUIRE(pos.count("deal"));
+    REQUIRE(pos["geneva"].size() == 2);
+    // The last word of paragraph 1 and the first of paragraph 2 are far apart: no phrase
+    // or NEAR window up to kParagraphGap joins them.
+    CHECK(pos["talk"].size() == 2);  // the headline's "talks" and paragraph 2's
+    CHECK(pos["talk"][1] - pos["geneva"][0] > schema::kParagraphGap);
+    // Headline words: prefixed with weight kTitleWeight, unprefixed with kHeadlineWeight.
+    auto wdf = [&](const std::string& term) {
+        auto t = doc.termlist_begin();
+        t.skip_to(term);
+        return t != doc.termlist_end() && *t == term ? t.get_wdf() : 0u;
+    };
+    CHECK(wdf("Strade") == schema::kTitleWeight);
+    CHECK(wdf("trade") == schema::kHeadlineWeight);
+    // Boolean terms: the kind, the unique id of paragraph 0, the article; entities once each.
+    CHECK(wdf(std::string(schema::kStoryDocument)) == 0);
+    CHECK(pos.count(std::string(schema::kStoryDocument)));
+    CHECK(pos.count(schema::unique_term("s1", 0)));
+    CHECK(pos.count(schema::boolean_term(schema::kArticle, "s1")));
+    CHECK(pos.count(schema::entity_term(EntityType::place, "Geneva")));
+    CHECK(pos.count(schema::entity_term(EntityType::organization, "WTO")));
+    std::vector<std::pair<std::string, std::string>> facets;
+    schema::decode_facets(doc.get_value(schema::kFacets), [&](auto f, auto n) {
+        facets.emplace_back(std::string(f), std::string(n));
+    });
+    CHECK(facets == std::vector<std::pair<std::string, std::string>>{{"place", "Geneva"},
+                                                                     {"org", "WTO"}});
+    CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 0);
+    CHECK(doc.get_value(schema::kArticleId) == "s1");
+}

@@ -2,6 +2,8 @@
 #include <herald/index/writer.hpp>
 #include <herald/text/schema.hpp>
 
+#include <herald/text/index_layout.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -24,9 +26,23 @@ Article make_article(const std::string& id,
     return a;
 }
 
+// Paragraph documents holding @p term (story documents not counted).
 Xapian::doccount docs_with(const std::filesystem::path& dir, const std::string& term) {
     Xapian::Database db(dir.string());
-    return db.get_termfreq(term);
+    Xapian::doccount n = 0;
+    const std::string story(schema::kStoryDocument);
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+        auto t = db.termlist_begin(*it);
+        t.skip_to(story);
+        if (t == db.termlist_end(*it) || *t != story) ++n;
+    }
+    return n;
+}
+
+// Story documents holding @p term.
+Xapian::doccount stories_with(const std::filesystem::path& dir, const std::string& term) {
+    Xapian::Database db(dir.string());
+    return db.get_termfreq(term) - docs_with(dir, term);
 }
 
 }  // namespace
@@ -49,11 +65,18 @@ TEST_CASE("re-adding an article replaces it: no duplicates, no stale paragraphs"
         CHECK(w.counts().articles_replaced == 1);
         CHECK(w.counts().paragraphs_deleted == 2);
     }
-    CHECK(Xapian::Database(dir.string()).get_doccount() == 5);
+    CHECK(paragraph_count(Xapian::Database(dir.string())) == 5);
     CHECK(docs_with(dir, schema::boolean_term(schema::kArticle, "a")) == 3);
     CHECK(docs_with(dir, "text") == 2);   // only b's paragraphs keep the old word
     CHECK(docs_with(dir, "chang") == 3);  // stemmed "changed"
     CHECK(docs_with(dir, schema::unique_term("a", 4)) == 0);
+    // One story document per article, replaced with it: it holds the new words, not the old.
+    CHECK(stories_with(dir, schema::boolean_term(schema::kArticle, "a")) == 1);
+    CHECK(stories_with(dir, schema::boolean_term(schema::kArticle, "b")) == 1);
+    CHECK(stories_with(dir, std::string(schema::kStoryDocument)) == 2);
+    CHECK(stories_with(dir, "chang") == 1);
+    CHECK(stories_with(dir, "text") == 1);  // b's
+    CHECK(stories_with(dir, schema::unique_term("a", 0)) == 1);
 }
 
 TEST_CASE("the same id twice in one run of a new index keeps one copy", "[indexer]") {
@@ -96,20 +119,20 @@ TEST_CASE("index job: counts, exit codes, and an unchanged count on re-run", "[i
     CHECK_THAT(out.str(), Catch::Contains("indexed 6 articles"));
     CHECK_THAT(out.str(), Catch::Contains("4 skipped"));
     CHECK_THAT(err.str(), Catch::Contains("articles.jsonl:5: invalid JSON"));
-    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 9 + 4);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 9 + 4);
 
     options.skip_errors = true;
     std::ostringstream out2, err2;
     CHECK(run_index_job(options, out2, err2) == kExitOk);
     CHECK_THAT(out2.str(), Catch::Contains("(0 added, 0 replaced, 6 unchanged, 0 deleted)"));
     CHECK_THAT(out2.str(), Catch::Contains("nothing changed"));
-    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 13);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 13);
 
     options.rebuild = true;
     options.inputs = {test::data_dir() / "reuters-mini.sgm"};
     std::ostringstream out3, err3;
     CHECK(run_index_job(options, out3, err3) == kExitOk);
-    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 4);
 }
 
 TEST_CASE("index job: --rebuild never replaces an index with nothing", "[indexer]") {
@@ -120,7 +143,7 @@ TEST_CASE("index job: --rebuild never replaces an index with nothing", "[indexer
     options.quiet = true;
     std::ostringstream out, err;
     REQUIRE(run_index_job(options, out, err) == kExitOk);
-    REQUIRE(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+    REQUIRE(paragraph_count(Xapian::Database(options.index_dir.string())) == 4);
 
     std::filesystem::create_directories(tmp / "empty");
     options.rebuild = true;
@@ -128,14 +151,14 @@ TEST_CASE("index job: --rebuild never replaces an index with nothing", "[indexer
     std::ostringstream out2, err2;
     CHECK(run_index_job(options, out2, err2) == kExitUsage);
     CHECK_THAT(err2.str(), Catch::Contains("no input files"));
-    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 4);
 
     options.inputs = {test::data_dir() / "articles.jsonl"};  // right file, wrong format: no records
     options.format = InputFormat::reuters;
     std::ostringstream out3, err3;
     CHECK(run_index_job(options, out3, err3) == kExitUsage);
     CHECK_THAT(err3.str(), Catch::Contains("refusing to replace"));
-    CHECK(Xapian::Database(options.index_dir.string()).get_doccount() == 4);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 4);
 }
 
 TEST_CASE("index job: usage errors leave no index behind; stale builds are removed", "[indexer]") {
@@ -156,7 +179,7 @@ TEST_CASE("index job: usage errors leave no index behind; stale builds are remov
     std::ostringstream out2, err2;
     CHECK(run_index_job(options, out2, err2) == kExitOk);
     CHECK_FALSE(std::filesystem::exists(tmp / "idx.build-99999"));
-    CHECK(Xapian::Database((tmp / "idx").string()).get_doccount() == 4);
+    CHECK(paragraph_count(Xapian::Database((tmp / "idx").string())) == 4);
 }
 
 TEST_CASE("index job: a missing input is a usage error, exit 2", "[indexer]") {

@@ -31,6 +31,7 @@ const std::filesystem::path& entity_index() {
 }
 
 SearchResult run(SearchRequest request) {
+    request.within = SearchUnit::paragraph;  // this file tests paragraph counts; stories: test_stories.cpp
     Searcher searcher(entity_index());
     return searcher.search(request);
 }

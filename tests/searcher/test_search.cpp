@@ -35,6 +35,7 @@ const std::filesystem::path& fixture_index() {
 SearchResult run(const std::string& q, SearchRequest request = {}) {
     Searcher searcher(fixture_index());
     request.query = q;
+    request.within = SearchUnit::paragraph;  // this file tests paragraph hits; stories: test_stories.cpp
     return searcher.search(request);
 }
 

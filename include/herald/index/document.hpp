@@ -10,10 +10,14 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace herald {
 
-/// @brief Builds the Xapian document of one paragraph (docs/index-layout.md):
+/// @brief Builds the Xapian documents of an article (docs/index-layout.md): one per
+///        paragraph, and one for the article as a whole (its story document).
+///
+///        A paragraph document has:
 ///        document data (encode_paragraph_data()), title words with prefix `S`
 ///        and weight schema::kTitleWeight (every paragraph), title words unprefixed in the
 ///        first paragraph only, text words unprefixed (stemmed,
@@ -35,10 +39,28 @@ class DocumentBuilder {
                                         std::size_t paragraph,
                                         const std::vector<Entity>& entities = {});
 
+    /// @brief The story document of @p article: what a story-level query (SearchUnit::article)
+    ///        matches, ranks and counts. Document data: encode_paragraph_data() with paragraph 0,
+    ///        no text, and the union of the paragraphs' entities. Terms: title words with prefix
+    ///        `S` (weight schema::kTitleWeight) and unprefixed (weight schema::kHeadlineWeight),
+    ///        then every paragraph's words, positional, schema::kParagraphGap positions apart so
+    ///        that a phrase or a `NEAR` of up to that window never joins two paragraphs; boolean
+    ///        terms: schema::kStoryDocument, the unique id schema::unique_term(id, 0), article,
+    ///        language, source, tags, and every entity of any paragraph with wdf 1 (so
+///        the entity term's collection frequency counts articles); value slots as a paragraph's,
+    ///        with paragraph 0 and the facet values of all paragraphs, each (facet, name) once.
+    /// @param entities per paragraph, as for paragraph_document() (missing entries: none).
+    /// @throws nothing beyond std::bad_alloc and Xapian errors.
+    Xapian::Document article_document(const Article& article,
+                                      const std::vector<std::vector<Entity>>& entities);
+
     /// @brief The stemmer of @p language (cached; unknown languages do not stem).
     const Xapian::Stem& stemmer(const std::string& language);
 
    private:
+    // Sets up generator_ for @p doc in @p language.
+    void start(Xapian::Document& doc, const std::string& language);
+
     Xapian::TermGenerator generator_;
     std::unordered_map<std::string, Xapian::Stem> stemmers_;
 };

@@ -35,7 +35,8 @@ std::optional<ArticleView> get_article(const Xapian::Database& db, const std::st
 ///        "type", "paragraphs": [1, 3]}]} — the article-level list has each entity once.
 nlohmann::json to_json(const ArticleView& article);
 
-/// An entity name and how many paragraphs carry it.
+/// An entity name and how many articles mention it (paragraphs, in an index without story
+/// documents).
 struct EntityCount {
     std::string name;  ///< display form ("Vladimir Putin")
     EntityType type = EntityType::misc;
@@ -45,7 +46,9 @@ struct EntityCount {
 /// @brief Entity names of @p type with a word that starts with @p prefix (compared as
 ///        schema::entity_key folds names), for autocomplete: "Pu" and "vladimir p" both find
 ///        "Vladimir Putin". Most frequent first, then by name. Reads every name of the type
-///        (a term-list walk: fine for hundreds of thousands of names).
+///        (a term-list walk: fine for hundreds of thousands of names); the max(4 × limit, 100)
+///        names in most paragraphs are then counted in articles (the term's collection
+///        frequency, see DocumentBuilder::article_document) and sorted again.
 /// @param type "person", "place", "organization" (or "org") or "misc".
 /// @param prefix any text; empty lists the most frequent names of the type.
 /// @param limit at most this many names (1 to 1000).

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace herald {
@@ -56,13 +57,13 @@ struct SearchRequest {
     std::size_t facet_size = 10;  ///< values per facet, most frequent first (1 to 1000)
     std::string from;             ///< inclusive lower date bound (date_bound_key syntax), or ""
     std::string to;               ///< inclusive upper date bound, or ""
-    SortOrder sort = SortOrder::relevance;  ///< date: newest first, then by relevance
+    SortOrder sort = SortOrder::relevance;    ///< date: newest first, then by relevance
     SearchUnit within = SearchUnit::article;  ///< stories (default) or single paragraphs
     /// Paragraph mode only: best paragraph per article only. Story hits are articles already.
     bool collapse = false;
-    std::size_t offset = 0;                 ///< hits to skip
-    std::size_t limit = 10;                 ///< hits to return, at most kMaxLimit
-    std::size_t snippet_bytes = 200;        ///< see SnippetOptions::max_bytes; 16 to 100,000
+    std::size_t offset = 0;           ///< hits to skip
+    std::size_t limit = 10;           ///< hits to return, at most kMaxLimit
+    std::size_t snippet_bytes = 200;  ///< see SnippetOptions::max_bytes; 16 to 100,000
     /// false: hits carry no snippet (Hit::snippet empty), which saves most of the time of
     /// a 1,000-hit search; for evaluation runs and clients that show ids only. Library only.
     bool snippets = true;
@@ -94,7 +95,7 @@ struct SearchRequest {
     double passage_weight = kDefaultPassageWeight;
 
     static constexpr std::size_t kMaxLimit = 1000;
-    static constexpr double kDefaultPassageWeight = 0.5;
+    static constexpr double kDefaultPassageWeight = 1.0;
     static constexpr double kMaxPassageWeight = 10.0;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
@@ -109,12 +110,6 @@ struct SearchRequest {
     static constexpr std::size_t kMaxFeedbackTerms = 50;
 };
 
-/// One passage of a story hit's snippet.
-struct Passage {
-    unsigned paragraph = 0;  ///< 1-based
-    std::string snippet;     ///< as Hit::snippet
-};
-
 struct Hit {
     std::string id;  ///< paragraph id: `<article_id>#<paragraph>` (story hits: the best paragraph)
     std::string article_id;
@@ -122,9 +117,9 @@ struct Hit {
     std::string title;
     std::string url;
     std::string source;
-    std::string published;  ///< ISO 8601 UTC or ""
-    double score = 0;       ///< BM25 weight (0 for queries with no ranked terms)
-    std::string snippet;    ///< HTML-escaped, matches in <mark>…</mark>
+    std::string published;         ///< ISO 8601 UTC or ""
+    double score = 0;              ///< BM25 weight (0 for queries with no ranked terms)
+    std::string snippet;           ///< HTML-escaped, matches in <mark>…</mark>
     std::vector<Entity> entities;  ///< the paragraph's; story hits: the whole article's
     /// Story hits: the numbers of the paragraphs that match the query words (any of them),
     /// best first; empty when only the title or the filters match. Paragraph hits: empty.
@@ -147,6 +142,10 @@ const std::vector<std::string>& known_facets();
 
 struct SearchResult {
     std::string query;
+    /// What the search matched and counted: SearchRequest::within, except that a story search
+    /// of an index without story documents (has_story_documents()) runs on paragraphs,
+    /// collapsed by article.
+    SearchUnit within = SearchUnit::article;
     /// Number of matching paragraphs (articles with collapse), as Xapian's MSet estimates it.
     Xapian::doccount estimate = 0, lower_bound = 0, upper_bound = 0;
     double took_ms = 0;  ///< wall time of the search in milliseconds
@@ -171,6 +170,21 @@ class Searcher {
     ///        When the index changes under the search (Xapian::DatabaseModifiedError),
     ///        the database is reopened and the whole search rerun.
     ///
+    ///        Story search (SearchUnit::article) runs the query and its filters on the story
+    ///        documents (herald/index/document.hpp), so totals and facet counts are articles.
+    ///        Ranked by relevance, the first kRerankDepth articles are then reranked by
+    ///        score(article) + passage_weight × score(best paragraph), both BM25 with the
+    ///        parameters below; a paragraph's score is that of the passage query, the query's
+    ///        words and phrases OR-ed (conjunctions become disjunctions, excluded and title
+    ///        words dropped), run on the candidates' paragraphs. The passage query also gives
+    ///        each hit its matching paragraphs (Hit::paragraphs, best first) and the passages of
+    ///        its snippet (Highlighter::story_snippet); an article matched only by its title or
+    ///        the filters shows its lead paragraph. passage_weight 1 was chosen on development
+    ///        known-item queries (bench/README.md, "Known items across paragraphs").
+    ///        Sorted by date, articles are not reranked.
+    /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
+    ///      combination of document and best-passage scores).
+    ///
     ///        Ranking is Xapian::BM25Weight(bm25_k1, 0, 1, bm25_b, 0.5). With
     ///        feedback_documents > 0 (pseudo-relevance feedback), the query with its filters
     ///        is first run for its top feedback_documents paragraphs; they form a
@@ -188,7 +202,7 @@ class Searcher {
     ///      S. E. Robertson, "On term selection for query expansion" (1990) for the weights.
     /// @throws QueryError for a bad query, date, limit, offset or snippet length, bm25_k1
     ///         outside [0, 10], bm25_b outside [0, 1] (NaN included), feedback_documents
-    ///         over kMaxFeedbackDocuments, or feedback_terms outside [1, kMaxFeedbackTerms]
+    ///         over kMaxFeedbackDocuments, passage_weight outside [0, 10], or feedback_terms outside [1, kMaxFeedbackTerms]
     ///         (a user error).
     /// @throws std::runtime_error when the index cannot be read.
     SearchResult search(const SearchRequest& request);
@@ -207,9 +221,29 @@ class Searcher {
 
     /// Most paragraphs a facet count examines; beyond it counts are lower bounds.
     static constexpr Xapian::doccount kMaxFacetDocuments = 2000000;
+    /// Story search: the best articles by their own score reranked with passage evidence.
+    static constexpr Xapian::doccount kRerankDepth = 100;
 
    private:
+    struct PassageMatch {
+        Xapian::docid docid;
+        double score;
+    };
     SearchResult run(const SearchRequest& request);
+    // @p query restricted to story documents (@p stories), or to paragraph documents.
+    Xapian::Query scoped(const Xapian::Query& query, bool stories) const;
+    // Story hits of @p mset (story documents): reranked when @p rerank, the page cut, and
+    // each hit's matching paragraphs and passages; @p ranked is the query's ranked part.
+    void add_story_hits(const SearchRequest& request,
+                        const Xapian::Query& ranked,
+                        const Xapian::Query& query,
+                        const Xapian::MSet& mset,
+                        bool rerank,
+                        SearchResult& result) const;
+    std::unordered_map<std::string, std::vector<PassageMatch>> passage_matches(
+        const Xapian::Query& passage,
+        const std::vector<std::string>& articles,
+        const Xapian::Weight& weight) const;
     // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
     void add_hits(const SearchRequest& request,
                   const Xapian::Query& query,
@@ -218,6 +252,7 @@ class Searcher {
     // Pseudo-relevance feedback (see search()): @p match with expansion terms OR-ed in.
     Xapian::Query expand_query(const Xapian::Query& match,
                                const Xapian::Query& filter,
+                               bool stories,
                                const Xapian::Weight& weight,
                                std::size_t documents,
                                std::size_t terms);
@@ -226,6 +261,7 @@ class Searcher {
     std::filesystem::path dir_;
     std::optional<IndexIdentity> identity_;  // of the index folder when db_ was opened
     Xapian::Database db_;
+    bool story_documents_ = false;  // has_story_documents(db_)
     QueryBuilder builder_;
     SnippetOptions snippet_style_;
     Xapian::Stem stemmer_;

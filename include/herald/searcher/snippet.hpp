@@ -23,6 +23,18 @@ struct SnippetOptions {
     std::string ellipsis = "\u2026";  ///< marks text left out at either end
 };
 
+/// One passage of a story's snippet: a paragraph and the snippet cut from it.
+struct Passage {
+    unsigned paragraph = 0;  ///< 1-based
+    std::string snippet;     ///< as Highlighter::snippet() returns it
+};
+
+/// A paragraph offered to Highlighter::story_snippet().
+struct PassageSource {
+    unsigned paragraph = 0;  ///< 1-based
+    std::string_view text;   ///< UTF-8 paragraph text
+};
+
 /// @brief Decides which words of a text match a query, and cuts snippets.
 ///
 /// A word matches when its term (word_term(): normalized, lower-cased, stemmed with
@@ -53,7 +65,26 @@ class Highlighter {
     /// @throws std::bad_alloc only.
     std::string snippet(std::string_view text, const SnippetOptions& options = {}) const;
 
+    /// @brief The snippet of a story whose matching words may sit in several paragraphs.
+    ///        The first of @p paragraphs (the best-ranked) always gives a passage; then, while
+    ///        some matching term of the other paragraphs is not yet shown and fewer than
+    ///        @p max_passages are taken, the paragraph showing the most such terms (the
+    ///        earlier in @p paragraphs on a tie) adds one. Each passage is snippet() of its
+    ///        paragraph with an equal share of options.max_bytes, less the separators; no
+    ///        passage gets fewer than kMinPassageBytes, so a small cap gives fewer passages.
+    /// @param paragraphs best first; empty gives no passage.
+    /// @return the passages in paragraph order. join_passages() makes them one snippet.
+    /// @throws std::bad_alloc only.
+    std::vector<Passage> story_snippet(const std::vector<PassageSource>& paragraphs,
+                                       const SnippetOptions& options = {},
+                                       std::size_t max_passages = 3) const;
+
+    /// Smallest share of the byte cap story_snippet() gives a passage.
+    static constexpr std::size_t kMinPassageBytes = 60;
+
    private:
+    // The distinct matching terms of @p text.
+    std::unordered_set<std::string> matched_terms(std::string_view text) const;
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
     // Per word of @p words, the index of its distinct matched term or -1; @p term_count gets their
@@ -66,5 +97,11 @@ class Highlighter {
     std::vector<std::string> prefixes_;
     Xapian::Stem stemmer_;
 };
+
+/// @brief The passages' snippets joined in order: with " … " (options.ellipsis between
+///        spaces) between two passages, or a single space where one side already shows an
+///        ellipsis. The joined text, markers aside, stays within the options.max_bytes that
+///        story_snippet() was given.
+std::string join_passages(const std::vector<Passage>& passages, const SnippetOptions& options = {});
 
 }  // namespace herald

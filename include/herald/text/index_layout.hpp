@@ -14,6 +14,8 @@
 // Searcher::reopen()). Older indexes that are a plain glass folder still open and update.
 #pragma once
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -62,5 +64,15 @@ struct IndexIdentity {
 /// @brief The identity of the index at @p dir; std::nullopt when @p dir does not exist.
 /// @throws nothing. Thread-safe.
 std::optional<IndexIdentity> index_identity(const std::filesystem::path& dir);
+
+/// @brief Paragraph documents of @p db: all its documents but the story documents
+///        (schema::kStoryDocument).
+/// @throws Xapian::Error when the database cannot be read.
+Xapian::doccount paragraph_count(const Xapian::Database& db);
+
+/// @brief Whether @p db holds story documents (an index written with schema version 2 or
+///        later). Without them a story search falls back to paragraphs collapsed by article.
+/// @throws Xapian::Error when the database cannot be read.
+bool has_story_documents(const Xapian::Database& db);
 
 }  // namespace herald

@@ -26,6 +26,11 @@ inline constexpr std::string_view kLanguage = "L";
 /// Article id, boolean: every paragraph of an article carries it, so a whole
 /// article can be found, replaced or deleted.
 inline constexpr std::string_view kArticle = "XA";
+/// Kind of document, boolean: `XK` + "article" marks the story document of an article (one
+/// per article, beside its paragraph documents); paragraph documents carry no kind term.
+inline constexpr std::string_view kKind = "XK";
+/// The term of story documents: kKind + "article".
+inline constexpr std::string_view kStoryDocument = "XKarticle";
 /// Source (publisher) lowercased, boolean, searchable with `source:`.
 inline constexpr std::string_view kSource = "XS";
 /// Prefix of corpus tags (Reuters PLACES, PEOPLE, ORGS, EXCHANGES, TOPICS):
@@ -38,7 +43,7 @@ enum Slot : Xapian::valueno {
     kPublished = 0,
     /// Article id: the collapse key (best paragraph per article).
     kArticleId = 1,
-    /// Paragraph number (1-based) as `Xapian::sortable_serialise`.
+    /// Paragraph number (1-based; 0 on the story document) as `Xapian::sortable_serialise`.
     kParagraph = 2,
     /// Facet values of the paragraph, for counting: encode_facets() of
     /// (facet, display name) pairs, e.g. ("person", "Vladimir Putin"), ("tag.places", "usa").
@@ -50,7 +55,7 @@ enum Slot : Xapian::valueno {
 
 /// Version of the index layout and analysis; part of every fingerprint, so a new version
 /// re-analyzes unchanged articles.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// Entity prefixes: boolean terms of canonical names as entity_key() folds them, so a
 /// filter never depends on case, apostrophe style or a possessive.
@@ -84,6 +89,12 @@ void decode_facets(std::string_view slot_value,
 
 /// Weight of a title word relative to a body word (wdf increment).
 inline constexpr Xapian::termcount kTitleWeight = 3;
+/// Weight of an unprefixed headline word in a story document (wdf increment): the lead
+/// paragraph's document carries the headline with weight 1.
+inline constexpr Xapian::termcount kHeadlineWeight = 2;
+/// Positions left empty between two paragraphs (and after the headline) of a story
+/// document, so a phrase or a NEAR window up to this size stays inside one paragraph.
+inline constexpr Xapian::termpos kParagraphGap = 1000;
 
 /// Longest term Herald writes. Xapian's limit is 245 bytes for a whole term;
 /// boolean values longer than this are replaced by a hash (see boolean_term).
@@ -100,7 +111,8 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 /// @throws nothing. Thread-safe.
 std::string boolean_term(std::string_view prefix, std::string_view value);
 
-/// @brief The unique-id term of paragraph @p paragraph (1-based) of article @p article_id.
+/// @brief The unique-id term of paragraph @p paragraph (1-based) of article @p article_id;
+///        paragraph 0 is the article's story document.
 std::string unique_term(std::string_view article_id, unsigned paragraph);
 
 /// @brief The boolean term of a corpus tag, e.g. tag_term("places", "usa") == "XTPLACES" "usa".
