@@ -1,4 +1,5 @@
-// herald-search: ranked paragraphs with highlighted snippets, on a terminal or as JSON.
+// herald-search: ranked stories (or paragraphs) with highlighted snippets, on a terminal or
+// as JSON.
 // Exit codes: 0 searched (even with no hits); 1 the query, a date or a limit is invalid;
 // 2 usage error or the index cannot be opened.
 #include <herald/searcher/searcher.hpp>
@@ -7,8 +8,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <tuple>
+#include <vector>
 
 namespace {
 
@@ -26,12 +29,38 @@ void print_hits(const herald::SearchRequest& request,
         std::cout << "   " << dim
                   << (hit.published.empty() ? "no date" : hit.published.substr(0, 10));
         if (!hit.source.empty()) std::cout << " · " << hit.source;
-        std::cout << " · " << hit.article_id << " ¶" << hit.paragraph;
+        const bool story = result.within == herald::SearchUnit::article;
+        std::cout << " · " << hit.article_id;
+        if (!story) std::cout << " ¶" << hit.paragraph;
         if (request.sort == herald::SortOrder::relevance) std::cout << " · score " << hit.score;
         std::cout << reset << '\n';
-        std::cout << "   " << hit.snippet << "\n\n";
+        if (!story || hit.passages.empty()) {
+            std::cout << "   " << hit.snippet << "\n";
+        } else {
+            for (const auto& p : hit.passages)
+                std::cout << "   " << dim << "¶" << p.paragraph << reset << " " << p.snippet
+                          << '\n';
+        }
+        if (story && hit.paragraphs.size() > hit.passages.size()) {
+            // The matching paragraphs the snippet does not show, in article order.
+            std::vector<unsigned> more;
+            for (unsigned n : hit.paragraphs) {
+                bool shown = false;
+                for (const auto& p : hit.passages) shown = shown || p.paragraph == n;
+                if (!shown) more.push_back(n);
+            }
+            std::sort(more.begin(), more.end());
+            std::cout << "   " << dim << more.size() << " more matching paragraph"
+                      << (more.size() == 1 ? "" : "s") << ":";
+            for (unsigned n : more) std::cout << " ¶" << n;
+            std::cout << reset << '\n';
+        }
+        std::cout << '\n';
     }
-    const char* unit = request.collapse ? "articles" : "paragraphs";
+    const bool articles = result.within == herald::SearchUnit::article || request.collapse;
+    const bool one = result.estimate == 1 && result.lower_bound == result.upper_bound;
+    const char* unit =
+        articles ? (one ? "article" : "articles") : (one ? "paragraph" : "paragraphs");
     if (result.upper_bound == 0) {
         std::cout << "No matching " << unit << ".";
     } else if (result.hits.empty()) {
@@ -70,8 +99,8 @@ int main(int argc, char** argv) {
     std::string sort = "relevance";
     bool json = false;
     CLI::App app{
-        "herald-search: search a Herald index and print ranked paragraphs with highlighted "
-        "snippets.\n\n"
+        "herald-search: search a Herald index and print ranked stories (one hit per article, its\n"
+        "matching paragraphs as the snippet) or, with --within paragraph, single paragraphs.\n\n"
         "Query syntax (Xapian QueryParser): words are all required (--operator or: any of them);\n"
         "\"phrases\"; AND OR NOT NEAR\n"
         "(upper case); +must -mustnot; trailing wildcards sanct*; title:, source:, person:, "
@@ -86,9 +115,10 @@ int main(int argc, char** argv) {
     app.add_option("--source", request.sources, "only this source (repeat for any of several)")
         ->allow_extra_args(false);
     for (auto [flag, target, help] :
-         {std::tuple{"--person", &request.persons, "only paragraphs naming this person"},
-          std::tuple{"--place", &request.places, "only paragraphs naming this place"},
-          std::tuple{"--org", &request.orgs, "only paragraphs naming this organization"}}) {
+         {std::tuple{"--person", &request.persons, "only stories (paragraphs) naming this person"},
+          std::tuple{"--place", &request.places, "only stories (paragraphs) naming this place"},
+          std::tuple{"--org", &request.orgs,
+                     "only stories (paragraphs) naming this organization"}}) {
         app.add_option(flag, *target,
                        std::string(help) + " (repeat: any of them; across flags: all)")
             ->allow_extra_args(false);
@@ -107,7 +137,13 @@ int main(int argc, char** argv) {
     app.add_option("--to", request.to, "published on or before this date (inclusive)");
     app.add_option("--sort", sort, "relevance (default) or date (newest first)")
         ->check(CLI::IsMember({"relevance", "date"}));
-    app.add_flag("--collapse", request.collapse, "best paragraph per article only");
+    std::string within = "article";
+    app.add_option("--within", within,
+                   "article (default): a story matches when the whole article holds the query; "
+                   "paragraph: one paragraph must hold it (quotes, co-occurrence)")
+        ->check(CLI::IsMember({"article", "paragraph"}));
+    app.add_flag("--collapse", request.collapse,
+                 "with --within paragraph: best paragraph per article only");
     app.add_option("--limit", request.limit, "hits to show (default 10, at most 1000)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--offset", request.offset, "hits to skip (for paging)")
@@ -143,6 +179,7 @@ int main(int argc, char** argv) {
 
     try {
         request.sort = herald::parse_sort_order(sort);
+        request.within = herald::parse_search_unit(within);
         request.default_operator = herald::parse_default_operator(op);
         herald::Searcher searcher(index_dir, language);
         const bool ansi = !json && isatty(STDOUT_FILENO);

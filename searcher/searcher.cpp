@@ -427,6 +427,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
+Highlighter Searcher::highlighter(const std::string& query) {
+    return Highlighter(highlight_terms(builder_.parse(query)),
+                       QueryBuilder::wildcard_prefixes(query), stemmer_);
+}
+
 Xapian::Query Searcher::scoped(const Xapian::Query& query, bool stories) const {
     const Xapian::Query kind{std::string(schema::kStoryDocument)};
     if (stories) return Xapian::Query(Xapian::Query::OP_FILTER, query, kind);

@@ -135,7 +135,20 @@ Response get_article(RequestContext& ctx, const Request& req) {
     auto article = with_reopen(
         searcher_of(ctx), [&](const Xapian::Database& db) { return herald::get_article(db, id); });
     if (!article) throw NotFound("no article with id \"" + id + "\"");
-    return json_response(req, to_json(*article));
+    json out = to_json(*article);
+    // ?q=…: each paragraph also as HTML with the query's words marked, as in snippets.
+    for (const auto& [name, value] : parse_query_string(query_of(req.target()))) {
+        if (name != "q" || value.empty()) continue;
+        const Highlighter highlighter = searcher_of(ctx).highlighter(value);
+        SnippetOptions whole;
+        whole.max_bytes = SearchRequest::kMaxSnippetBytes;
+        for (std::size_t i = 0; i < article->paragraphs.size(); ++i) {
+            std::string marked = highlighter.snippet(article->paragraphs[i], whole);
+            out["paragraphs"][i]["matches"] = marked.find(whole.mark_open) != std::string::npos;
+            out["paragraphs"][i]["marked"] = std::move(marked);
+        }
+    }
+    return json_response(req, out);
 }
 
 Response get_entities(RequestContext& ctx, const Request& req) {
@@ -325,6 +338,7 @@ std::vector<std::pair<std::string, std::string>> parse_query_string(std::string_
 
 SearchRequest parse_search_request(const std::vector<std::pair<std::string, std::string>>& params) {
     SearchRequest r;
+    bool within_given = false, collapse_none = false;
     for (const auto& [name, value] : params) {
         if (name == "q") {
             r.query = value;
@@ -342,12 +356,27 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
             r.to = value;
         } else if (name == "sort") {
             r.sort = parse_sort_order(value.empty() ? "relevance" : value);
+        } else if (name == "within") {
+            try {
+                r.within = parse_search_unit(value);
+            } catch (const QueryError&) {
+                throw QueryError(
+                    "parameter \"within\" must be \"article\" or \"paragraph\", not \"" + value +
+                    "\"");
+            }
+            within_given = true;
         } else if (name == "collapse") {
-            if (value == "article")
+            // collapse=none asks for paragraph hits, as it did before stories were the default.
+            if (value == "article") {
                 r.collapse = true;
-            else if (value.empty() || value == "none")
+                collapse_none = false;
+            } else if (value == "none") {
                 r.collapse = false;
-            else
+                collapse_none = true;
+            } else if (value.empty()) {
+                r.collapse = false;
+                collapse_none = false;
+            } else
                 throw QueryError("parameter \"collapse\" must be \"article\" or \"none\", not \"" +
                                  value + "\"");
         } else if (name == "offset") {
@@ -387,6 +416,7 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
             }
         }
     }
+    if (collapse_none && !within_given) r.within = SearchUnit::paragraph;
     // Empty filter values (a form's blank field) mean no filter.
     for (auto* list : {&r.persons, &r.places, &r.orgs, &r.sources}) {
         list->erase(std::remove(list->begin(), list->end(), std::string{}), list->end());

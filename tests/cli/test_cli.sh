@@ -46,7 +46,11 @@ contains "JSON total" '"total":{"estimate":1' "$json"
 
 text="$("$search" --index "$tmp/idx" floods)"
 contains "plain list marks matches" '[Floods]' "$text"
-contains "plain list gives the total" 'matching paragraphs' "$text"
+contains "plain list gives the total" 'of 1 matching article.' "$text"
+contains "a story lists its other matching paragraphs" '1 more matching paragraph: ¶2' "$text"
+text="$("$search" --index "$tmp/idx" --within paragraph floods)"
+contains "paragraph mode counts paragraphs" 'of 2 matching paragraphs.' "$text"
+contains "paragraph hits name their paragraph" 'a2 ¶2' "$text"
 
 err="$("$search" --index "$tmp/idx" 'AND AND' 2>&1 >/dev/null)"; rc=$?
 check "bad query exits 1" 1 "$rc"

@@ -146,8 +146,8 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
     schema::decode_facets(doc.get_value(schema::kFacets), [&](auto f, auto n) {
         facets.emplace_back(std::string(f), std::string(n));
     });
-    CHECK(facets == std::vector<std::pair<std::string, std::string>>{{"place", "Geneva"},
-                                                                     {"org", "WTO"}});
+    CHECK(facets ==
+          std::vector<std::pair<std::string, std::string>>{{"place", "Geneva"}, {"org", "WTO"}});
     CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 0);
     CHECK(doc.get_value(schema::kArticleId) == "s1");
 }

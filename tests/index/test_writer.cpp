@@ -1,8 +1,7 @@
 #include <herald/index/index_job.hpp>
 #include <herald/index/writer.hpp>
-#include <herald/text/schema.hpp>
-
 #include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
 
 #include <catch2/catch.hpp>
 

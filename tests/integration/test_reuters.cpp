@@ -2,7 +2,6 @@
 // and checks counts and answers verified by reading the collection.
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
-
 #include <herald/text/index_layout.hpp>
 
 #include <catch2/catch.hpp>
@@ -35,7 +34,8 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
                    "indexed 19043 articles (19043 added, 0 replaced, 0 unchanged, 0 deleted)"));
     CHECK_THAT(out.str(), Catch::Contains("2535 without body"));
     CHECK(err.str().empty());
-    const Xapian::doccount paragraphs = paragraph_count(Xapian::Database(options.index_dir.string()));
+    const Xapian::doccount paragraphs =
+        paragraph_count(Xapian::Database(options.index_dir.string()));
     CHECK(paragraphs == 107315);
 
     Searcher searcher(options.index_dir);
@@ -45,6 +45,14 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     // and 15.
     request.query = "\"Comissaria Smith\"";
     request.limit = 20;
+    // One story, with the five paragraphs the phrase is in.
+    SearchResult story = searcher.search(request);
+    REQUIRE(story.hits.size() == 1);
+    CHECK(story.hits[0].article_id == "1");
+    std::vector<unsigned> matched = story.hits[0].paragraphs;
+    std::sort(matched.begin(), matched.end());
+    CHECK(matched == std::vector<unsigned>{1, 4, 7, 11, 15});
+    request.within = SearchUnit::paragraph;
     SearchResult r = searcher.search(request);
     std::vector<unsigned> found;
     for (const auto& h : r.hits) {
@@ -55,6 +63,7 @@ TEST_CASE("all of Reuters-21578 indexes with exact counts and searches correctly
     CHECK(found == std::vector<unsigned>{1, 4, 7, 11, 15});
     CHECK(r.hits.at(0).title == "BAHIA COCOA REVIEW");
     CHECK(r.hits.at(0).published == "1987-02-26T15:01:01Z");
+    request.within = SearchUnit::article;
 
     // The one Latin-1 byte (0xFC, ü) of reut2-017.sgm is decoded: NEWID 17980.
     request.query = "\xC3\xBCside";

@@ -31,7 +31,8 @@ const std::filesystem::path& entity_index() {
 }
 
 SearchResult run(SearchRequest request) {
-    request.within = SearchUnit::paragraph;  // this file tests paragraph counts; stories: test_stories.cpp
+    request.within =
+        SearchUnit::paragraph;  // this file tests paragraph counts; stories: test_stories.cpp
     Searcher searcher(entity_index());
     return searcher.search(request);
 }
@@ -178,16 +179,18 @@ TEST_CASE("an article reads back whole, in paragraph order, with its entities", 
     CHECK_FALSE(get_article(db, "nope").has_value());
 }
 
-TEST_CASE("entity autocomplete matches word starts and counts paragraphs", "[searcher]") {
+TEST_CASE("entity autocomplete matches word starts and counts articles", "[searcher]") {
     Xapian::Database db(entity_index().string());
     auto pu = suggest_entities(db, "person", "Pu", 10);
     REQUIRE(pu.size() == 1);
     CHECK(pu[0].name == "Vladimir Putin");  // display form, not the folded key
-    CHECK(pu[0].count == 3);
+    CHECK(pu[0].count == 2);                // three paragraphs of two articles
     auto all = suggest_entities(db, "person", "", 10);
     REQUIRE(all.size() == 2);
-    CHECK(all[0].name == "Vladimir Putin");
-    CHECK(all[1].name == "Joe Biden");
+    // Two articles each: ties are in name order.
+    CHECK(all[0].name == "Joe Biden");
+    CHECK(all[0].count == 2);
+    CHECK(all[1].name == "Vladimir Putin");
     CHECK(suggest_entities(db, "org", "united n", 10).at(0).name == "United Nations");
     CHECK(suggest_entities(db, "place", "x", 10).empty());
     CHECK_THROWS_AS(suggest_entities(db, "colour", "", 10), std::invalid_argument);

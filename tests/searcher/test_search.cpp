@@ -35,7 +35,8 @@ const std::filesystem::path& fixture_index() {
 SearchResult run(const std::string& q, SearchRequest request = {}) {
     Searcher searcher(fixture_index());
     request.query = q;
-    request.within = SearchUnit::paragraph;  // this file tests paragraph hits; stories: test_stories.cpp
+    request.within =
+        SearchUnit::paragraph;  // this file tests paragraph hits; stories: test_stories.cpp
     return searcher.search(request);
 }
 

@@ -126,3 +126,40 @@ TEST_CASE("the byte cap holds when the best window starts at the second word", "
     CHECK(visible(s).size() <= 16);
     CHECK(s == "A.<mark>oil</mark> and <mark>oil</mark>\u2026");
 }
+
+TEST_CASE("a story snippet adds the paragraphs that show words the best one lacks", "[snippet]") {
+    const Highlighter h = highlighter({"oil", "opec", "saudi"});
+    const std::string p1 = "Oil prices rose on Monday.";
+    const std::string p2 = "OPEC ministers meet next week; oil traders wait.";
+    const std::string p3 = "Oil stocks fell.";
+    const std::string p4 = "Saudi Arabia said nothing.";
+    // Best first: p1; p2 adds "opec", p4 adds "saudi", p3 adds nothing.
+    std::vector<PassageSource> sources = {{1, p1}, {3, p3}, {2, p2}, {4, p4}};
+    std::vector<Passage> passages = h.story_snippet(sources);
+    REQUIRE(passages.size() == 3);
+    CHECK(passages[0].paragraph == 1);
+    CHECK(passages[1].paragraph == 2);
+    CHECK(passages[2].paragraph == 4);
+    CHECK(join_passages(passages) ==
+          "<mark>Oil</mark> prices rose on Monday. \u2026 <mark>OPEC</mark> ministers meet next "
+          "week; <mark>oil</mark> traders wait. \u2026 <mark>Saudi</mark> Arabia said nothing.");
+    // At most max_passages, and one passage when only one paragraph is offered.
+    CHECK(h.story_snippet(sources, {}, 2).size() == 2);
+    CHECK(h.story_snippet({{3, p3}}).size() == 1);
+    CHECK(h.story_snippet({}).empty());
+    // A cut passage already shows an ellipsis: a plain space joins it.
+    SnippetOptions small;
+    small.max_bytes = 2 * Highlighter::kMinPassageBytes + 5;
+    const std::string long1 =
+        "Oil output in the region climbed again in the first quarter, officials said on Friday, "
+        "after months of decline.";
+    const std::string long2 =
+        "Ministers of OPEC will meet in Vienna later this month to review quotas and prices.";
+    passages = h.story_snippet({{1, long1}, {2, long2}}, small);
+    REQUIRE(passages.size() == 2);
+    const std::string joined = join_passages(passages, small);
+    CHECK(visible(joined).size() <= small.max_bytes);
+    CHECK(joined.find("\u2026 \u2026") == std::string::npos);
+    CHECK(joined.find("<mark>OPEC</mark>") != std::string::npos);
+    CHECK(joined.find("<mark>Oil</mark>") != std::string::npos);
+}

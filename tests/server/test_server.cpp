@@ -265,29 +265,59 @@ TEST_CASE("a search returns DESIGN's JSON with ranked, highlighted hits and face
         CHECK(r.contains(key));
     }
     CHECK(r["query"] == "floods");
-    // "Floods forced …" (lead paragraph, with the title) and "… the flooded towns …".
-    CHECK(r["total"]["estimate"] == 2);
-    CHECK(r["total"]["lower_bound"] == 2);
-    CHECK(r["total"]["upper_bound"] == 2);
-    REQUIRE(r["hits"].size() == 2);
+    CHECK(r["within"] == "article");
+    // One story: a2, with "Floods forced …" (lead paragraph, with the title) and "… the
+    // flooded towns …" in its second paragraph.
+    CHECK(r["total"]["estimate"] == 1);
+    CHECK(r["total"]["lower_bound"] == 1);
+    CHECK(r["total"]["upper_bound"] == 1);
+    REQUIRE(r["hits"].size() == 1);
     const json& top = r["hits"][0];
     CHECK(top["id"] == "a2#1");
     CHECK(top["article_id"] == "a2");
     CHECK(top["paragraph"] == 1);
+    CHECK(top["paragraphs"] == json::array({1, 2}));
     CHECK(top["title"] == "Floods in the north");
     CHECK(top["url"] == "https://example.org/a2");
     CHECK(top["published"] == "2024-06-18T09:00:00Z");
-    CHECK(top["score"].get<double>() > r["hits"][1]["score"].get<double>());
+    CHECK(top["score"].get<double>() > 0);
     CHECK(top["snippet"] ==
           "<mark>Floods</mark> forced thousands from their homes after days of heavy rain.");
-    CHECK(r["hits"][1]["id"] == "a2#2");
-    CHECK(r["hits"][1]["entities"].is_array());
+    REQUIRE(top["passages"].size() == 1);  // paragraph 2 adds no word paragraph 1 lacks
+    CHECK(top["passages"][0]["paragraph"] == 1);
+    CHECK(top["entities"].is_array());
 
+    // Paragraph hits, as before stories were the default: collapse=none or within=paragraph.
+    for (const char* q : {"/api/search?q=floods&limit=5&collapse=none",
+                          "/api/search?q=floods&limit=5&within=paragraph"}) {
+        json p = get_json(server.port(), q);
+        CHECK(p["within"] == "paragraph");
+        CHECK(p["total"]["estimate"] == 2);
+        REQUIRE(p["hits"].size() == 2);
+        CHECK(p["hits"][0]["id"] == "a2#1");
+        CHECK(p["hits"][1]["id"] == "a2#2");
+        CHECK(p["hits"][0]["score"].get<double>() > p["hits"][1]["score"].get<double>());
+        CHECK_FALSE(p["hits"][0].contains("passages"));
+    }
+    // within wins over collapse=none; collapse=article in paragraph mode collapses.
+    CHECK(get_json(server.port(), "/api/search?q=floods&collapse=none&within=article")["within"] ==
+          "article");
+    CHECK(get_json(server.port(),
+                   "/api/search?q=floods&within=paragraph&collapse=article")["total"]["estimate"] ==
+          1);
+    json bad = get_json(server.port(), "/api/search?q=floods&within=story", 400);
+    CHECK(bad["error"]["message"] ==
+          "parameter \"within\" must be \"article\" or \"paragraph\", not \"story\"");
+
+    // Facets count articles: Putin is in three paragraphs with "talks", of two articles, and
+    // so is Biden (two paragraphs); a tie is in name order.
     json f = get_json(server.port(), "/api/search?q=talks&facets=person,place,org&limit=1");
-    REQUIRE(f["facets"]["person"].size() >= 1);
-    CHECK(f["facets"]["person"][0]["value"] == "Vladimir Putin");
-    CHECK(f["facets"]["person"][0]["count"] == 3);
+    REQUIRE(f["facets"]["person"].size() == 2);
+    CHECK(f["facets"]["person"][0] == json{{"value", "Joe Biden"}, {"count", 2}});
+    CHECK(f["facets"]["person"][1] == json{{"value", "Vladimir Putin"}, {"count", 2}});
     CHECK(f["hits"].size() == 1);
+    json fp = get_json(server.port(), "/api/search?q=talks&facets=person&limit=1&within=paragraph");
+    CHECK(fp["facets"]["person"][0]["count"] == 3);
 }
 
 TEST_CASE("repeated entity filters are OR-ed within a facet and AND-ed across facets", "[server]") {
@@ -373,10 +403,12 @@ TEST_CASE("plus and %20 are the same space, %2B is a plus", "[server]") {
     CHECK(plus["query"] == "oil prices");
     CHECK(pct["query"] == "oil prices");
     CHECK(hit_ids(plus) == hit_ids(pct));
-    CHECK(hit_ids(plus) == std::vector<std::string>{"a3#1", "a3#2"});
+    CHECK(hit_ids(plus) == std::vector<std::string>{"a3#1"});  // one story
     CHECK(plus["hits"][0]["snippet"] == pct["hits"][0]["snippet"]);
     CHECK(get_json(server.port(), "/api/search?q=%2Boil+-gas")["query"] == "+oil -gas");
-    CHECK(hit_ids(get_json(server.port(), "/api/search?q=%2Boil+-gas")) ==
+    // a3 has "gas" in another paragraph: the story is excluded, its oil paragraph is not.
+    CHECK(hit_ids(get_json(server.port(), "/api/search?q=%2Boil+-gas")).empty());
+    CHECK(hit_ids(get_json(server.port(), "/api/search?q=%2Boil+-gas&within=paragraph")) ==
           std::vector<std::string>{"a3#1"});
 }
 
@@ -526,7 +558,7 @@ TEST_CASE("a client sending one byte every half second is cut off while others a
     // Meanwhile a normal client is served at once.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto t0 = std::chrono::steady_clock::now();
-    CHECK(get_json(server.port(), "/api/search?q=floods")["hits"].size() == 2);
+    CHECK(get_json(server.port(), "/api/search?q=floods")["hits"].size() == 1);
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1000));
     auto [sent, seconds] = slow.get();
     CHECK(sent < 10);      // far from the whole request (66 bytes)
@@ -590,7 +622,7 @@ TEST_CASE("a re-indexed or rebuilt index is seen without a restart", "[server]")
     CHECK(get_json(server.port(), "/api/search?q=floods")["hits"].empty());
     // An incremental run commits to the same index.
     build_index(dir, {test::data_dir() / "articles.jsonl"}, /*rebuild=*/false);
-    CHECK(hit_ids(get_json(server.port(), "/api/search?q=floods")) ==
+    CHECK(hit_ids(get_json(server.port(), "/api/search?q=floods&within=paragraph")) ==
           std::vector<std::string>{"a2#1", "a2#2"});
     // A rebuild builds a new folder and renames it into place.
     build_index(dir, {test::data_dir() / "entities.jsonl"}, /*rebuild=*/true);
@@ -621,7 +653,7 @@ TEST_CASE("every search succeeds while a rebuild swaps the index under the serve
     std::atomic<int> requests{0}, bad{0};
     std::thread client([&] {
         while (!done.load() && requests.load() < 20000) {
-            Reply res = get(server.port(), "/api/search?q=alpha+OR+omega&limit=1");
+            Reply res = get(server.port(), "/api/search?q=alpha+OR+omega&limit=1&within=paragraph");
             ++requests;
             if (res.result_int() != 200) {
                 ++bad;
@@ -636,7 +668,9 @@ TEST_CASE("every search succeeds while a rebuild swaps the index under the serve
     client.join();
     CHECK(requests.load() > 0);
     CHECK(bad.load() == 0);
-    CHECK(get_json(server.port(), "/api/search?q=omega&limit=1")["total"]["estimate"] == 900);
+    CHECK(get_json(server.port(), "/api/search?q=omega&limit=1")["total"]["estimate"] == 300);
+    CHECK(get_json(server.port(),
+                   "/api/search?q=omega&limit=1&within=paragraph")["total"]["estimate"] == 900);
     CHECK(get_json(server.port(), "/api/search?q=alpha")["hits"].empty());
 }
 
@@ -671,7 +705,7 @@ TEST_CASE("SIGTERM lets the request in flight finish, then herald-server exits 0
     REQUIRE(kill(pid, SIGTERM) == 0);
     Reply res = in_flight.get();
     CHECK(res.result_int() == 200);
-    CHECK(json::parse(res.body())["hits"].size() == 2);
+    CHECK(json::parse(res.body())["hits"].size() == 1);
     CHECK(std::string(res[http::field::connection]) == "close");
 
     int status = 0;

@@ -47,8 +47,9 @@ class DocumentBuilder {
     ///        that a phrase or a `NEAR` of up to that window never joins two paragraphs; boolean
     ///        terms: schema::kStoryDocument, the unique id schema::unique_term(id, 0), article,
     ///        language, source, tags, and every entity of any paragraph with wdf 1 (so
-///        the entity term's collection frequency counts articles); value slots as a paragraph's,
-    ///        with paragraph 0 and the facet values of all paragraphs, each (facet, name) once.
+    ///        the entity term's collection frequency counts articles); value slots as a
+    ///        paragraph's, with paragraph 0 and the facet values of all paragraphs, each (facet,
+    ///        name) once.
     /// @param entities per paragraph, as for paragraph_document() (missing entries: none).
     /// @throws nothing beyond std::bad_alloc and Xapian errors.
     Xapian::Document article_document(const Article& article,

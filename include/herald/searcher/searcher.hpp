@@ -95,7 +95,7 @@ struct SearchRequest {
     double passage_weight = kDefaultPassageWeight;
 
     static constexpr std::size_t kMaxLimit = 1000;
-    static constexpr double kDefaultPassageWeight = 1.0;
+    static constexpr double kDefaultPassageWeight = 0.1;
     static constexpr double kMaxPassageWeight = 10.0;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
@@ -179,8 +179,8 @@ class Searcher {
     ///        words dropped), run on the candidates' paragraphs. The passage query also gives
     ///        each hit its matching paragraphs (Hit::paragraphs, best first) and the passages of
     ///        its snippet (Highlighter::story_snippet); an article matched only by its title or
-    ///        the filters shows its lead paragraph. passage_weight 1 was chosen on development
-    ///        known-item queries (bench/README.md, "Known items across paragraphs").
+    ///        the filters shows its lead paragraph. passage_weight 0.1 was chosen on development
+    ///        known-item sets (bench/README.md, "Choosing the story ranking").
     ///        Sorted by date, articles are not reranked.
     /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
     ///      combination of document and best-passage scores).
@@ -202,10 +202,15 @@ class Searcher {
     ///      S. E. Robertson, "On term selection for query expansion" (1990) for the weights.
     /// @throws QueryError for a bad query, date, limit, offset or snippet length, bm25_k1
     ///         outside [0, 10], bm25_b outside [0, 1] (NaN included), feedback_documents
-    ///         over kMaxFeedbackDocuments, passage_weight outside [0, 10], or feedback_terms outside [1, kMaxFeedbackTerms]
-    ///         (a user error).
+    ///         over kMaxFeedbackDocuments, passage_weight outside [0, 10], or feedback_terms
+    ///         outside [1, kMaxFeedbackTerms] (a user error).
     /// @throws std::runtime_error when the index cannot be read.
     SearchResult search(const SearchRequest& request);
+
+    /// @brief The Highlighter of @p query: its words, title words and wildcard prefixes, as
+    ///        search() marks them in snippets (for the article view's marked paragraphs).
+    /// @throws QueryError when @p query cannot be parsed.
+    Highlighter highlighter(const std::string& query);
 
     /// @brief Options for the snippets of later searches (escape_html, markers).
     void set_snippet_style(const SnippetOptions& options) { snippet_style_ = options; }

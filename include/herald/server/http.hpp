@@ -113,14 +113,17 @@ std::vector<std::pair<std::string, std::string>> parse_query_string(std::string_
 
 /// @brief The SearchRequest of `/api/search`'s parameters: q, person, place, org, source
 ///        (each repeatable: OR within a name), from, to (dates, inclusive), sort
-///        (relevance|date), collapse (article|none), offset, limit, facets (comma-separated
+///        (relevance|date), within (article|paragraph: stories, the default, or single
+///        paragraphs), collapse (article|none; none without within means within=paragraph,
+///        today's paragraph hits; article in paragraph mode keeps the best paragraph of each
+///        article; empty: the default), offset, limit, facets (comma-separated
 ///        and/or repeated), facet_size, snippet_bytes, op (and|or: the default operator),
 ///        bm25_k1, bm25_b (decimal numbers), feedback, feedback_terms (pseudo-relevance
 ///        feedback, see SearchRequest). Unknown names are ignored. Ranges are checked by
 ///        Searcher::search (also a QueryError).
 /// @throws QueryError naming the parameter for a value that is not allowed (a number that
 ///         is not a decimal integer or, for bm25_*, not a decimal number, an unknown sort,
-///         collapse or op).
+///         within, collapse or op).
 SearchRequest parse_search_request(const std::vector<std::pair<std::string, std::string>>& params);
 
 /// One embedded file of the search page.

@@ -1,0 +1,249 @@
+// Story search (SearchUnit::article): matching, ranking, snippets and counts of whole
+// articles, over tests/data/stories.jsonl.
+#include <herald/index/index_job.hpp>
+#include <herald/searcher/searcher.hpp>
+#include <herald/text/index_layout.hpp>
+#include <herald/text/schema.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "support.hpp"
+
+using namespace herald;
+
+namespace {
+
+std::filesystem::path build(const std::filesystem::path& dir) {
+    IndexJobOptions options;
+    options.index_dir = dir;
+    options.inputs = {test::data_dir() / "stories.jsonl"};
+    options.quiet = true;
+    std::ostringstream out, err;
+    if (run_index_job(options, out, err) != kExitOk) throw std::runtime_error(err.str());
+    return dir;
+}
+
+const std::filesystem::path& stories_index() {
+    static test::TempDir tmp;
+    static const std::filesystem::path dir = build(tmp / "idx");
+    return dir;
+}
+
+SearchResult run(const std::string& q, SearchRequest request = {}) {
+    Searcher searcher(stories_index());
+    request.query = q;
+    return searcher.search(request);
+}
+
+SearchResult paragraphs(const std::string& q) {
+    SearchRequest request;
+    request.within = SearchUnit::paragraph;
+    return run(q, request);
+}
+
+std::vector<std::string> articles(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.article_id);
+    return out;
+}
+
+// The words inside <mark>…</mark>.
+std::vector<std::string> marked(const std::string& snippet) {
+    std::vector<std::string> out;
+    const std::regex mark("<mark>([^<]*)</mark>");
+    for (std::sregex_iterator it(snippet.begin(), snippet.end(), mark), end; it != end; ++it)
+        out.push_back((*it)[1]);
+    return out;
+}
+
+// The snippet's text without the markers.
+std::string unmarked(const std::string& snippet) {
+    return std::regex_replace(snippet, std::regex("</?mark>"), "");
+}
+
+}  // namespace
+
+TEST_CASE("words in different paragraphs find the story, both marked in its snippet",
+          "[searcher][stories]") {
+    // "Yakutsk" is in paragraph 2 of the AP-style story, "Vietnam" in paragraph 5: no
+    // paragraph holds both, so a paragraph search finds nothing.
+    CHECK(paragraphs("Yakutsk Vietnam").hits.empty());
+    SearchResult r = run("Yakutsk Vietnam");
+    CHECK(r.within == SearchUnit::article);
+    CHECK(r.estimate == 1);
+    REQUIRE(r.hits.size() == 1);
+    const Hit& h = r.hits[0];
+    CHECK(h.article_id == "ap-putin-trip");
+    CHECK(h.title == "Putin wraps up North Korea visit and flies on to Vietnam");
+    // Paragraph 1 matches too: the lead paragraph carries the headline ("… to Vietnam").
+    std::set<unsigned> matched(h.paragraphs.begin(), h.paragraphs.end());
+    CHECK(matched == std::set<unsigned>{1, 2, 5});
+    CHECK(h.paragraph == h.paragraphs.front());
+    CHECK(h.id == "ap-putin-trip#" + std::to_string(h.paragraph));
+    REQUIRE(h.passages.size() == 2);
+    CHECK(h.passages[0].paragraph == 2);  // in paragraph order
+    CHECK(h.passages[1].paragraph == 5);
+    CHECK(marked(h.passages[0].snippet) == std::vector<std::string>{"Yakutsk"});
+    CHECK(marked(h.passages[1].snippet) == std::vector<std::string>{"Vietnam"});
+    CHECK(marked(h.snippet) == std::vector<std::string>{"Yakutsk", "Vietnam"});
+    CHECK(unmarked(h.snippet).size() <= SearchRequest{}.snippet_bytes);
+    CHECK(h.snippet.find("\u2026") != std::string::npos);  // passages joined with an ellipsis
+
+    SearchResult k = run("Kirby limousine");
+    REQUIRE(articles(k) == std::vector<std::string>{"ap-putin-trip"});
+    CHECK(marked(k.hits[0].snippet) == std::vector<std::string>{"limousine", "Kirby"});
+    CHECK(paragraphs("Kirby limousine").hits.empty());
+}
+
+TEST_CASE("every snippet stays within its byte cap; a small cap shows fewer passages",
+          "[searcher][stories]") {
+    for (std::size_t cap : {16u, 40u, 80u, 124u, 125u, 200u, 400u, 2000u}) {
+        SearchRequest request;
+        request.snippet_bytes = cap;
+        SearchResult r = run("Yakutsk Vietnam Kirby", request);
+        REQUIRE(r.hits.size() == 1);
+        INFO("cap " << cap << ": " << r.hits[0].snippet);
+        CHECK(unmarked(r.hits[0].snippet).size() <= cap);
+        CHECK(!r.hits[0].passages.empty());
+        // Two passages need two shares of kMinPassageBytes and a separator (" … ", 5 bytes).
+        if (cap < 2 * Highlighter::kMinPassageBytes + 5) CHECK(r.hits[0].passages.size() == 1);
+        if (cap >= 3 * Highlighter::kMinPassageBytes + 10) CHECK(r.hits[0].passages.size() == 3);
+    }
+}
+
+TEST_CASE("phrases and NEAR stay inside one paragraph", "[searcher][stories]") {
+    CHECK(articles(run("\"Siberian region\"")) == std::vector<std::string>{"ap-putin-trip"});
+    // Paragraph 3 ends "… earlier in the year." and paragraph 4 begins "In Washington".
+    CHECK(run("\"the year in Washington\"").hits.empty());
+    CHECK(run("\"earlier in the year\"").hits.size() == 1);
+    CHECK(run("Yakutsk NEAR Vietnam").hits.empty());       // paragraphs 2 and 5
+    CHECK(run("Yakutsk NEAR Siberian").hits.size() == 1);  // the trip; the frost story has
+                                                           // "Siberian" in its title only
+    CHECK(run("Hanoi NEAR/3 Vietnam").hits.size() == 0);
+    CHECK(articles(run("Hanoi NEAR/16 Vietnam")).size() == 2);  // 5 and 14 words apart
+}
+
+TEST_CASE("boolean operators and exclusions apply to the whole article", "[searcher][stories]") {
+    // The trip story names Yakutsk (paragraph 2) beside Vietnam (paragraph 5): excluded.
+    CHECK(articles(run("Vietnam -Yakutsk")) == std::vector<std::string>{"hanoi-trade"});
+    CHECK(articles(run("Vietnam NOT Yakutsk")) == std::vector<std::string>{"hanoi-trade"});
+    // Paragraph mode excludes the paragraph only: paragraph 5 of the trip has no "Yakutsk".
+    std::set<std::string> by_paragraph;
+    for (const auto& h : paragraphs("Vietnam -Yakutsk").hits) by_paragraph.insert(h.article_id);
+    CHECK(by_paragraph == std::set<std::string>{"ap-putin-trip", "hanoi-trade"});
+    std::set<std::string> either;
+    for (const auto& id : articles(run("Yakutsk OR Hanoi"))) either.insert(id);
+    CHECK(either == std::set<std::string>{"ap-putin-trip", "hanoi-trade", "siberia-frost"});
+}
+
+TEST_CASE("entity filters and words may sit anywhere in the article", "[searcher][stories]") {
+    // Kim Jong Un is named in paragraph 1, "Vietnam" in paragraph 5.
+    CHECK(articles(run("person:\"Kim Jong Un\" Vietnam")) ==
+          std::vector<std::string>{"ap-putin-trip"});
+    SearchRequest filtered;
+    filtered.persons = {"Kim Jong Un"};
+    CHECK(articles(run("Hanoi", filtered)) == std::vector<std::string>{"ap-putin-trip"});
+    CHECK(paragraphs("person:\"Kim Jong Un\" Hanoi").hits.empty());
+    CHECK(articles(run("person:\"Kim Jong Un\" Hanoi")) ==
+          std::vector<std::string>{"ap-putin-trip"});
+    // A filter alone: the story, shown by its lead paragraph.
+    SearchResult only = run("", filtered);
+    REQUIRE(only.hits.size() == 1);
+    CHECK(only.hits[0].paragraph == 1);
+    CHECK(only.hits[0].paragraphs.empty());
+}
+
+TEST_CASE("totals and facets count articles; paragraph mode counts paragraphs",
+          "[searcher][stories]") {
+    SearchRequest request;
+    request.facets = {"person"};
+    SearchResult story = run("Putin", request);
+    CHECK(story.estimate == 1);
+    CHECK(story.facets_exact);
+    REQUIRE(story.facets.size() == 1);
+    auto count_of = [](const SearchResult& r, const std::string& name) {
+        for (const auto& v : r.facets.at(0).second)
+            if (v.value == name) return v.count;
+        return Xapian::doccount(0);
+    };
+    CHECK(count_of(story, "Vladimir Putin") == 1);
+    CHECK(count_of(story, "Kim Jong Un") == 1);
+    request.within = SearchUnit::paragraph;
+    SearchResult para = run("Putin", request);
+    // "Putin" is in paragraphs 1, 2, 3 and 5 of the trip and in its headline (paragraph 1).
+    CHECK(para.estimate == 4);
+    CHECK(count_of(para, "Vladimir Putin") >= 1);
+    nlohmann::json j = to_json(story);
+    CHECK(j["within"] == "article");
+    CHECK(j["hits"][0]["paragraphs"].is_array());
+    CHECK(j["hits"][0]["passages"][0]["paragraph"].is_number());
+    CHECK(to_json(para)["within"] == "paragraph");
+}
+
+TEST_CASE("a title match shows the lead paragraph", "[searcher][stories]") {
+    // Every paragraph of the cocoa story carries its title alike; the lead comes first.
+    SearchResult r = run("title:cocoa");
+    REQUIRE(articles(r) == std::vector<std::string>{"cocoa-board"});
+    CHECK(r.hits[0].paragraph == 1);
+    CHECK(r.hits[0].id == "cocoa-board#1");
+    CHECK(r.hits[0].paragraphs.empty());
+    REQUIRE(r.hits[0].passages.size() == 1);
+    CHECK(r.hits[0].passages[0].paragraph == 1);
+    // A title word and a body word: the body word's paragraph is the best.
+    SearchResult both = run("title:cocoa decision");
+    REQUIRE(both.hits.size() == 1);
+    CHECK(both.hits[0].paragraphs == std::vector<unsigned>{3});
+}
+
+TEST_CASE("story pages are consecutive slices of one ranking", "[searcher][stories]") {
+    const std::string q = "Putin OR Vietnam OR Yakutsk OR delegates OR trade";
+    SearchRequest all;
+    all.limit = 10;
+    const std::vector<std::string> whole = articles(run(q, all));
+    REQUIRE(whole.size() == 4);
+    std::vector<std::string> paged;
+    for (std::size_t offset = 0; offset < whole.size(); ++offset) {
+        SearchRequest page;
+        page.offset = offset;
+        page.limit = 1;
+        for (const auto& id : articles(run(q, page))) paged.push_back(id);
+    }
+    CHECK(paged == whole);
+    for (double w : {0.0, 1.0, 10.0}) {
+        SearchRequest weighted;
+        weighted.passage_weight = w;
+        CHECK(run(q, weighted).hits.size() == 4);  // reranking never changes the match set
+    }
+    SearchRequest bad;
+    bad.passage_weight = -0.5;
+    CHECK_THROWS_AS(run(q, bad), QueryError);
+    bad.passage_weight = 10.5;
+    CHECK_THROWS_AS(run(q, bad), QueryError);
+}
+
+TEST_CASE("an index without story documents is searched by paragraphs, collapsed",
+          "[searcher][stories]") {
+    test::TempDir tmp;
+    const auto dir = build(tmp / "old");
+    {
+        // What an index written before story documents looks like.
+        Xapian::WritableDatabase db(dir.string(), Xapian::DB_OPEN);
+        db.delete_document(std::string(schema::kStoryDocument));
+        db.commit();
+    }
+    Searcher searcher(dir);
+    CHECK_FALSE(has_story_documents(searcher.database()));
+    SearchRequest request;
+    request.query = "Putin";
+    SearchResult r = searcher.search(request);
+    CHECK(r.within == SearchUnit::paragraph);
+    REQUIRE(r.hits.size() == 1);  // collapsed: one hit per article
+    CHECK(r.hits[0].article_id == "ap-putin-trip");
+    CHECK(r.estimate == 1);
+    request.query = "Yakutsk Vietnam";
+    CHECK(searcher.search(request).hits.empty());
+}
