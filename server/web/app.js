@@ -1,6 +1,7 @@
 // Herald's search page: talks only to the JSON API of the same server.
-// Snippets are HTML that the server escaped (matches in <mark>); every other field is
-// inserted as text.
+// Hits are stories (within=article: one per article, with its matching passages) or single
+// paragraphs (within=paragraph). Snippets and an article's "marked" paragraphs are HTML that
+// the server escaped (matches in <mark>); every other field is inserted as text.
 'use strict';
 
 const PAGE_SIZE = 10;
@@ -22,7 +23,9 @@ function readState() {
   return {
     q: p.get('q') || '',
     sort: p.get('sort') === 'date' ? 'date' : 'relevance',
-    collapse: p.get('collapse') === 'article',
+    // Stories unless asked for paragraphs. Old links with collapse=article meant one hit per
+    // article, which is what stories are, so they need no special case.
+    within: p.get('within') === 'paragraph' ? 'paragraph' : 'article',
     from: p.get('from') || '',
     to: p.get('to') || '',
     page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
@@ -40,7 +43,7 @@ function stateToParams(s) {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
   if (s.sort !== 'relevance') p.set('sort', s.sort);
-  if (s.collapse) p.set('collapse', 'article');
+  if (s.within === 'paragraph') p.set('within', 'paragraph');
   if (s.from) p.set('from', s.from);
   if (s.to) p.set('to', s.to);
   for (const name of ['person', 'place', 'org']) {
@@ -98,11 +101,12 @@ async function render() {
   const s = readState();
   $('q').value = s.q;
   $('sort').value = s.sort;
-  $('collapse').checked = s.collapse;
+  $('within-article').checked = s.within === 'article';
+  $('within-paragraph').checked = s.within === 'paragraph';
   $('from').value = s.from;
   $('to').value = s.to;
   if (s.article) {
-    await showArticle(s.article, s.paragraph);
+    await showArticle(s.article, s.paragraph, s.q);
   } else {
     $('article-view').hidden = true;
     $('results-view').hidden = false;
@@ -126,6 +130,7 @@ async function search(s) {
   p.delete('page');
   p.set('offset', String((s.page - 1) * PAGE_SIZE));
   p.set('limit', String(PAGE_SIZE));
+  p.set('within', s.within);
   p.set('facets', FACETS.map((f) => f[0]).join(','));
   text(status, 'Searching…');
   status.classList.remove('error');
@@ -144,7 +149,10 @@ async function search(s) {
   }
   if (mine !== generation) return;
   document.body.classList.remove('busy');
-  const unit = s.collapse ? 'articles' : 'paragraphs';
+  // What the totals count is what the server says it searched.
+  const within = result.within === 'paragraph' || result.within === 'article' ? result.within : s.within;
+  const exactlyOne = result.total.estimate === 1 && result.total.lower_bound === result.total.upper_bound;
+  const unit = (within === 'paragraph' ? 'paragraph' : 'article') + (exactlyOne ? '' : 's');
   if (result.total.upper_bound === 0) {
     text(status, 'No matching ' + unit + '.');
   } else {
@@ -153,31 +161,125 @@ async function search(s) {
     text(status, (result.hits.length ? first + '–' + last + ' of ' : 'No hits on this page of ') +
       formatTotal(result.total) + ' matching ' + unit + ' (' + Math.round(result.took_ms * 10) / 10 + ' ms)');
   }
-  renderHits(result.hits, s);
+  renderHits(result.hits, within, s);
   renderFacets(result.facets || {}, s);
   renderPager(result.total, s);
 }
 
-function renderHits(list, s) {
+// Makes `a` a real link to `state` (so it can be opened in a new tab or copied) that, on a
+// plain click, moves this page there instead of reloading it.
+function linkTo(a, state) {
+  a.href = '?' + stateToParams(state);
+  a.addEventListener('click', (ev) => {
+    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    go(state);
+    window.scrollTo(0, 0);
+  });
+  return a;
+}
+
+function articleState(s, id, paragraph) {
+  return { ...s, article: id, paragraph: paragraph ? String(paragraph) : '' };
+}
+
+function articlePath(id, q) {
+  return '/api/articles/' + encodeURIComponent(id) + (q ? '?' + new URLSearchParams({ q }) : '');
+}
+
+// One line of a hit: "¶N" (a link to that paragraph in the article view), then the passage.
+// `html` is server-escaped HTML with <mark> tags; with `plain` set it is inserted as text.
+function passageLine(s, articleId, n, html, plain) {
+  const line = document.createElement('p');
+  line.className = 'snippet passage';
+  line.dataset.paragraph = String(n);
+  const num = text(document.createElement('a'), '¶' + n);
+  num.className = 'para-no';
+  num.setAttribute('aria-label', 'paragraph ' + n);
+  linkTo(num, articleState(s, articleId, n));
+  const body = document.createElement('span');
+  body.className = 'passage-text';
+  if (plain) text(body, html);
+  else body.innerHTML = html;
+  line.append(num, ' ', body);
+  return line;
+}
+
+function renderHits(list, within, s) {
   const tpl = $('hit-template');
-  const items = list.map((hit) => {
+  const items = list.map((hit, index) => {
     const li = tpl.content.firstElementChild.cloneNode(true);
+    li.dataset.article = hit.article_id;
     const a = li.querySelector('.hit-title');
     text(a, hit.title || '(untitled)');
-    a.href = '?' + stateToParams({ ...s, article: hit.article_id, paragraph: String(hit.paragraph) });
-    a.addEventListener('click', (ev) => {
-      ev.preventDefault();
-      go({ ...s, article: hit.article_id, paragraph: String(hit.paragraph) });
-    });
+    linkTo(a, articleState(s, hit.article_id, hit.paragraph));
     text(li.querySelector('.hit-date'), formatDate(hit.published));
     text(li.querySelector('.hit-source'), hit.source || '');
-    text(li.querySelector('.hit-where'), hit.article_id + ' ¶' + hit.paragraph);
-    // The server HTML-escaped the snippet and added only <mark> tags.
-    li.querySelector('.snippet').innerHTML = hit.snippet;
+    text(li.querySelector('.hit-where'), within === 'paragraph' ? hit.article_id + ' ¶' + hit.paragraph : hit.article_id);
+    // A story brings its passages; a paragraph hit is one passage, its snippet.
+    const passages = Array.isArray(hit.passages) && hit.passages.length
+      ? hit.passages : [{ paragraph: hit.paragraph, snippet: hit.snippet }];
+    const box = li.querySelector('.passages');
+    for (const p of passages) box.appendChild(passageLine(s, hit.article_id, p.paragraph, p.snippet || '', false));
+    const shown = new Set(passages.map((p) => p.paragraph));
+    const others = (Array.isArray(hit.paragraphs) ? hit.paragraphs : []).filter((n) => !shown.has(n));
+    if (others.length) li.appendChild(moreParagraphs(s, hit.article_id, others, 'more-' + s.page + '-' + index));
     return li;
   });
   $('hits').replaceChildren(...items);
   if (items.length) $('hits').start = (s.page - 1) * PAGE_SIZE + 1;
+}
+
+// "N more matching paragraphs": a disclosure button. The first time it opens it fetches the
+// article with the query marked, and lists those paragraphs, in article order, under it.
+function moreParagraphs(s, articleId, numbers, listId) {
+  const box = document.createElement('div');
+  box.className = 'more';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'more-toggle';
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-controls', listId);
+  text(button, numbers.length + ' more matching paragraph' + (numbers.length === 1 ? '' : 's'));
+  const list = document.createElement('div');
+  list.className = 'more-passages';
+  list.id = listId;
+  list.hidden = true;
+  box.append(button, list);
+
+  let state = 'empty';  // empty, loading, loaded
+  const load = async () => {
+    state = 'loading';
+    list.setAttribute('aria-busy', 'true');
+    const wait = text(document.createElement('p'), 'Loading…');
+    wait.className = 'more-status';
+    list.replaceChildren(wait);
+    try {
+      const article = await api(articlePath(articleId, s.q));
+      const byNumber = new Map((article.paragraphs || []).map((p) => [p.paragraph, p]));
+      const lines = numbers.slice().sort((x, y) => x - y).filter((n) => byNumber.has(n)).map((n) => {
+        const p = byNumber.get(n);
+        return typeof p.marked === 'string'
+          ? passageLine(s, articleId, n, p.marked, false)
+          : passageLine(s, articleId, n, p.text, true);
+      });
+      list.replaceChildren(...lines);
+      state = 'loaded';
+    } catch (e) {
+      const msg = text(document.createElement('p'), 'Could not load the paragraphs: ' + e.message);
+      msg.className = 'more-status error';
+      list.replaceChildren(msg);
+      state = 'empty';  // opening it again tries again
+    }
+    list.removeAttribute('aria-busy');
+  };
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    list.hidden = !open;
+    if (open && state === 'empty') load();
+  });
+  return box;
 }
 
 function renderFacets(facets, s) {
@@ -250,7 +352,8 @@ function renderPager(total, s) {
   pager.replaceChildren(...parts);
 }
 
-async function showArticle(id, paragraph) {
+async function showArticle(id, paragraph, q) {
+  const mine = ++generation;
   $('results-view').hidden = true;
   const view = $('article-view');
   view.hidden = false;
@@ -260,11 +363,12 @@ async function showArticle(id, paragraph) {
   $('article-entities').replaceChildren();
   let a;
   try {
-    a = await api('/api/articles/' + encodeURIComponent(id));
+    a = await api(articlePath(id, q));
   } catch (e) {
-    text($('article-title'), e.message);
+    if (mine === generation) text($('article-title'), e.message);
     return;
   }
+  if (mine !== generation) return;
   text($('article-title'), a.title || '(untitled)');
   const meta = [formatDate(a.published), a.source, a.id].filter(Boolean).join(' · ');
   text($('article-meta'), meta);
@@ -275,8 +379,12 @@ async function showArticle(id, paragraph) {
     $('article-meta').append(' · ', link);
   }
   const paras = (a.paragraphs || []).map((p) => {
-    const el = text(document.createElement('p'), p.text);
+    const el = document.createElement('p');
+    // With a query the server adds "marked": the escaped text with the query words in <mark>.
+    if (q && typeof p.marked === 'string') el.innerHTML = p.marked;
+    else text(el, p.text);
     el.id = 'p' + p.paragraph;
+    if (q && p.matches) el.classList.add('match');
     if (String(p.paragraph) === paragraph) el.classList.add('current');
     return el;
   });
@@ -300,7 +408,7 @@ function init() {
     const s = readState();
     s.q = $('q').value.trim();
     s.sort = $('sort').value;
-    s.collapse = $('collapse').checked;
+    s.within = $('within-paragraph').checked ? 'paragraph' : 'article';
     s.from = $('from').value;
     s.to = $('to').value;
     s.page = 1;
@@ -308,7 +416,7 @@ function init() {
     s.paragraph = '';
     go(s);
   });
-  for (const id of ['sort', 'collapse', 'from', 'to']) {
+  for (const id of ['sort', 'within-article', 'within-paragraph', 'from', 'to']) {
     $(id).addEventListener('change', () => $('search-form').requestSubmit());
   }
   $('back').addEventListener('click', () => {
@@ -316,6 +424,11 @@ function init() {
     go({ ...s, article: '', paragraph: '' });
   });
   window.addEventListener('popstate', render);
+  // Old links said collapse=article for one hit per article; stories are that now.
+  if (new URLSearchParams(location.search).has('collapse')) {
+    const qs = stateToParams(readState()).toString();
+    history.replaceState(null, '', qs ? '?' + qs : location.pathname);
+  }
   if (window.matchMedia('(max-width: 700px)').matches) $('facets-box').open = false;
   render();
 }
