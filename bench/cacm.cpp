@@ -204,6 +204,8 @@ Qrels fix_ids(const Qrels& qrels, std::size_t* changed) {
 struct Config {
     double k1 = herald::SearchRequest::kDefaultBm25K1;
     double b = herald::SearchRequest::kDefaultBm25B;
+    double passage_weight = herald::SearchRequest::kDefaultPassageWeight;
+    std::string within = "article";
     herald::DefaultOperator op = herald::DefaultOperator::any_word;
     std::size_t feedback = 0;
     std::size_t feedback_terms = herald::SearchRequest::kDefaultFeedbackTerms;
@@ -235,6 +237,8 @@ Outcome run_topics(herald::Searcher& searcher,
         request.bm25_b = config.b;
         request.feedback_documents = config.feedback;
         request.feedback_terms = config.feedback_terms;
+        request.passage_weight = config.passage_weight;
+        request.within = herald::parse_search_unit(config.within);
         herald::SearchResult result;
         try {
             result = searcher.search(request);
@@ -317,6 +321,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"and", "or"}));
     app.add_option("--feedback", config.feedback, "pseudo-relevance feedback documents (0: off)");
     app.add_option("--feedback-terms", config.feedback_terms, "expansion terms with --feedback");
+    app.add_option("--passage-weight", config.passage_weight,
+                   "story ranking: weight of the best paragraph's score (default 0.1)");
+    app.add_option("--within", config.within, "article (stories, the default) or paragraph")
+        ->check(CLI::IsMember({"article", "paragraph"}));
     app.add_flag("--sweep", sweep,
                  "grid k1 0.5..1.6 step 0.1 x b 0.2..0.9 step 0.1; prints the best last");
     app.add_option("--run", run_path, "write the TREC run file here (last configuration)");

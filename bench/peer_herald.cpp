@@ -77,6 +77,7 @@ int run_known(const fs::path& dir,
 int run_queries(const fs::path& dir,
                 const std::string& set,
                 const fs::path& queries_file,
+                const herald::bench::KnownHeraldOptions& options,
                 int passes) {
     const auto queries = herald::bench::read_query_set(queries_file, set);
     herald::Searcher searcher(dir);
@@ -85,10 +86,16 @@ int run_queries(const fs::path& dir,
             herald::SearchRequest request;
             request.query = q.text;
             request.limit = 10;
+            request.within = options.within;
+            request.collapse = options.collapse;
+            request.passage_weight = options.passage_weight;
             if (set == "aol") request.default_operator = herald::DefaultOperator::any_word;
             return searcher.search(request).hits.size();
         });
-    std::cout << out.dump() << "\n";
+    nlohmann::json line = out;
+    line["within"] = herald::to_string(options.within);
+    line["collapse"] = options.collapse;
+    std::cout << line.dump() << "\n";
     return 0;
 }
 
@@ -118,23 +125,24 @@ int main(int argc, char** argv) {
         ->add_option("--set", set,
                      "titles (AND), aol (Lucene syntax) or known (herald_bench_known_items make)")
         ->check(CLI::IsMember({"titles", "aol", "known"}));
-    query->add_option("--within", within, "known set: article (stories) or paragraph")
+    query->add_option("--within", within, "article (stories, the default) or paragraph")
         ->check(CLI::IsMember({"article", "paragraph"}));
-    query->add_flag("--collapse", collapse,
-                    "known set, paragraph mode: best paragraph per article");
+    query->add_flag("--collapse", collapse, "paragraph mode: best paragraph per article");
+    double passage_weight = herald::SearchRequest::kDefaultPassageWeight;
+    query->add_option("--passage-weight", passage_weight,
+                      "story ranking: weight of the best paragraph");
     query->add_option("--queries", queries, "the query file")->required();
     query->add_option("--passes", passes, "passes; the first warms the cache and is not reported")
         ->check(CLI::Range(1, 100));
     CLI11_PARSE(app, argc, argv);
     try {
         if (index->parsed()) return run_index(articles, dir, !no_entities, threads);
-        if (set == "known") {
-            herald::bench::KnownHeraldOptions options;
-            options.within = herald::parse_search_unit(within);
-            options.collapse = collapse;
-            return run_known(dir, queries, options, passes);
-        }
-        return run_queries(dir, set, queries, passes);
+        herald::bench::KnownHeraldOptions options;
+        options.within = herald::parse_search_unit(within);
+        options.collapse = collapse;
+        options.passage_weight = passage_weight;
+        if (set == "known") return run_known(dir, queries, options, passes);
+        return run_queries(dir, set, queries, options, passes);
     } catch (const std::exception& e) {
         std::cerr << "herald_peer_herald: " << e.what() << "\n";
         return 1;

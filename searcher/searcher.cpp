@@ -7,6 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
 #include <optional>
 #include <system_error>
 #include <unordered_map>
@@ -472,13 +476,8 @@ SearchResult Searcher::run(const SearchRequest& request) {
     window.first = static_cast<Xapian::doccount>(request.offset);
     window.count = static_cast<Xapian::doccount>(request.limit);
     window.collapse = collapse;
-    // Story ranking reorders the first kRerankDepth articles: fetch all of them.
-    const bool rerank = stories && !no_terms && request.sort == SortOrder::relevance &&
-                        request.passage_weight > 0 && window.first < kRerankDepth;
-    if (rerank) {
-        window.count = std::max(window.first + window.count, kRerankDepth);
-        window.first = 0;
-    }
+    const bool rerank =
+        stories && !no_terms && request.sort == SortOrder::relevance && request.passage_weight > 0;
     std::optional<FacetSpy> spy;
     Xapian::doccount check_at_least = 0;
     const Xapian::MSet mset = run_enquire(db_, request, query, weight, window, spy, check_at_least);
@@ -487,6 +486,12 @@ SearchResult Searcher::run(const SearchRequest& request) {
     result.upper_bound = mset.get_matches_upper_bound();
     if (spy) collect_facets(db_, request, collapse, *spy, mset, check_at_least, result);
 
+    static const int phase =
+        std::getenv("HERALD_PHASE") ? std::atoi(std::getenv("HERALD_PHASE")) : 9;
+    if (stories && phase == 0) {
+        result.took_ms = millis_since(t0);
+        return result;
+    }
     if (stories)
         add_story_hits(request, ranked, query, mset, rerank, result);
     else
@@ -495,36 +500,60 @@ SearchResult Searcher::run(const SearchRequest& request) {
     return result;
 }
 
-// The matching paragraphs of @p articles for @p passage (a passage_query()), best first,
-// grouped by article id.
-std::unordered_map<std::string, std::vector<Searcher::PassageMatch>> Searcher::passage_matches(
-    const Xapian::Query& passage,
-    const std::vector<std::string>& articles,
-    const Xapian::Weight& weight) const {
-    std::unordered_map<std::string, std::vector<PassageMatch>> by_article;
-    if (passage.empty() || articles.empty()) return by_article;
-    std::vector<Xapian::Query> terms;
-    terms.reserve(articles.size());
-    Xapian::doccount documents = 0;  // paragraphs and story documents of the articles
-    for (const auto& id : articles) {
-        terms.emplace_back(schema::boolean_term(schema::kArticle, id));
-        documents += db_.get_termfreq(schema::boolean_term(schema::kArticle, id));
+std::vector<Searcher::PassageTerm> Searcher::passage_terms(const Xapian::Query& passage) const {
+    std::vector<PassageTerm> terms;
+    const double n = db_.get_doccount();
+    for (auto it = passage.get_unique_terms_begin(); it != passage.get_unique_terms_end(); ++it) {
+        const std::string& t = *it;
+        if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z')) continue;  // prefixed: not a word
+        const double df = db_.get_termfreq(t);
+        if (df == 0) continue;
+        // Robertson–Spärck Jones idf, as BM25 has it, never below a small positive floor.
+        terms.push_back({t, std::max(0.01, std::log((n - df + 0.5) / (df + 0.5)))});
     }
-    const Xapian::Query query(
-        Xapian::Query::OP_AND_NOT,
-        Xapian::Query(Xapian::Query::OP_FILTER, passage,
-                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())),
-        Xapian::Query(std::string(schema::kStoryDocument)));
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(weight);
-    // A collapse key that collapses nothing, for the article id of each match without
-    // reading its document.
-    enquire.set_collapse_key(schema::kArticleId, documents + 1);
-    const Xapian::MSet mset = enquire.get_mset(0, documents);
-    for (auto it = mset.begin(); it != mset.end(); ++it)
-        by_article[it.get_collapse_key()].push_back({*it, it.get_weight()});
-    return by_article;
+    return terms;
+}
+
+std::vector<Searcher::ParagraphMatch> Searcher::locate(const Xapian::Document& doc,
+                                                       Xapian::docid story,
+                                                       const std::vector<PassageTerm>& terms,
+                                                       double k1,
+                                                       double b) const {
+    // Per paragraph: its score and which terms it holds (bit i for terms[i], the first 64).
+    std::map<unsigned, std::pair<std::vector<Xapian::termcount>, std::uint64_t>> found;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        for (auto p = db_.positionlist_begin(story, terms[i].term);
+             p != db_.positionlist_end(story, terms[i].term); ++p) {
+            // The headline counts for the lead paragraph's score, as the lead paragraph's
+            // document carries it, but is no paragraph's text: it sets no term bit.
+            const unsigned at = schema::paragraph_of_position(*p);
+            auto& [tf, held] = found[at == 0 ? 1 : at];
+            if (tf.empty()) tf.assign(terms.size(), 0);
+            ++tf[i];
+            if (at != 0 && i < 64) held |= std::uint64_t{1} << i;
+        }
+    }
+    std::vector<ParagraphMatch> out;
+    if (found.empty()) return out;
+    out.reserve(found.size());
+    const std::vector<Xapian::termcount> lengths =
+        schema::decode_lengths(doc.get_value(schema::kParagraphLengths));
+    const double average = std::max(1.0, db_.get_avlength());
+    for (const auto& [paragraph, entry] : found) {
+        const double length = paragraph <= lengths.size() ? lengths[paragraph - 1] : average;
+        const double norm = k1 * ((1 - b) + b * length / average);
+        double score = 0;
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            if (entry.first[i] == 0) continue;
+            const double tf = entry.first[i];
+            score += terms[i].idf * (k1 + 1) * tf / (norm + tf);
+        }
+        out.push_back({paragraph, score, entry.second});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ParagraphMatch& a, const ParagraphMatch& b) {
+        return a.score > b.score;  // ties: the earlier paragraph (the map's order)
+    });
+    return out;
 }
 
 void Searcher::add_story_hits(const SearchRequest& request,
@@ -537,84 +566,100 @@ void Searcher::add_story_hits(const SearchRequest& request,
         Xapian::Document doc;
         std::string article_id;
         double score = 0;
+        std::vector<ParagraphMatch> paragraphs;  // matching, best first
     };
+    const std::vector<PassageTerm> terms = passage_terms(passage_query(ranked));
     std::vector<Story> stories;
     stories.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-        Xapian::Document doc = it.get_document();
-        std::string id = doc.get_value(schema::kArticleId);
-        stories.push_back({std::move(doc), std::move(id), it.get_weight()});
+        Story story{it.get_document(), {}, it.get_weight(), {}};
+        story.article_id = story.doc.get_value(schema::kArticleId);
+        story.paragraphs = locate(story.doc, *it, terms, request.bm25_k1, request.bm25_b);
+        stories.push_back(std::move(story));
     }
-    const Xapian::Query passage = passage_query(ranked);
-    const Xapian::BM25Weight weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
-    std::unordered_map<std::string, std::vector<PassageMatch>> passages;
-    std::size_t first = 0;  // of the page in `stories`
     if (rerank) {
-        // Callan (1994): the article's score plus the weighted score of its best paragraph.
-        const std::size_t depth = std::min<std::size_t>(stories.size(), kRerankDepth);
-        std::vector<std::string> ids;
-        for (std::size_t i = 0; i < depth; ++i) ids.push_back(stories[i].article_id);
-        passages = passage_matches(passage, ids, weight);
+        // Callan (1994): the article's score plus the weighted score of its best paragraph,
+        // within the page (so pages stay consecutive slices of one ranking).
+        // Only the first kRerankDepth hits of the match set: deeper ones keep their order.
+        const std::size_t depth =
+            request.offset >= kRerankDepth
+                ? 0
+                : std::min<std::size_t>(stories.size(), kRerankDepth - request.offset);
         for (std::size_t i = 0; i < depth; ++i) {
-            auto found = passages.find(stories[i].article_id);
-            if (found != passages.end())
-                stories[i].score += request.passage_weight * found->second.front().score;
+            if (!stories[i].paragraphs.empty())
+                stories[i].score += request.passage_weight * stories[i].paragraphs.front().score;
         }
         std::stable_sort(stories.begin(), stories.begin() + static_cast<std::ptrdiff_t>(depth),
                          [](const Story& a, const Story& b) { return a.score > b.score; });
-        first = request.offset;
-    }
-    const std::size_t last = std::min(stories.size(), first + request.limit);
-    if (!rerank) {
-        std::vector<std::string> ids;
-        for (std::size_t i = first; i < last; ++i) ids.push_back(stories[i].article_id);
-        passages = passage_matches(passage, ids, weight);
     }
 
     Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
                             stemmer_);
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
-    for (std::size_t i = first; i < last; ++i) {
-        Story& story = stories[i];
-        std::optional<ParagraphData> data = decode_paragraph_data(story.doc.get_data());
-        if (!data) continue;  // not a Herald document
+    for (Story& story : stories) {
         Hit hit;
-        hit.article_id = std::move(data->article_id);
-        hit.title = std::move(data->title);
-        hit.url = std::move(data->url);
-        hit.source = std::move(data->source);
-        hit.published = std::move(data->published);
+        hit.article_id = story.article_id;
         hit.score = story.score;
-        hit.entities = std::move(data->entities);
-        // The matching paragraphs, best first; the lead paragraph when none matches (a
-        // title or filter match).
-        std::vector<Xapian::Document> docs;
-        auto found = passages.find(story.article_id);
-        if (found != passages.end()) {
-            for (const auto& m : found->second) {
-                docs.push_back(db_.get_document(m.docid));
-                hit.paragraphs.push_back(static_cast<unsigned>(
-                    Xapian::sortable_unserialise(docs.back().get_value(schema::kParagraph))));
-            }
+        for (const auto& m : story.paragraphs) {
+            if (m.terms != 0) hit.paragraphs.push_back(m.paragraph);  // words in its text
         }
         hit.paragraph = hit.paragraphs.empty() ? 1 : hit.paragraphs.front();
         hit.id = hit.article_id + "#" + std::to_string(hit.paragraph);
-        if (request.snippets) {
-            if (docs.empty()) {
-                const std::string lead = schema::unique_term(story.article_id, 1);
-                auto p = db_.postlist_begin(lead);
-                if (p != db_.postlist_end(lead)) docs.push_back(db_.get_document(*p));
+        // The passages: the best paragraph (the lead when none matches: a title or filter
+        // match), then those holding query words it lacks, at most kMaxPassages.
+        std::vector<unsigned> chosen = {hit.paragraph};
+        std::uint64_t shown = 0;
+        for (const auto& m : story.paragraphs) {
+            if (m.paragraph == hit.paragraph) shown = m.terms;
+        }
+        while (request.snippets && chosen.size() < kMaxPassages) {
+            const ParagraphMatch* best = nullptr;
+            int best_new = 0;
+            for (const auto& m : story.paragraphs) {
+                const int fresh = __builtin_popcountll(m.terms & ~shown);
+                if (fresh > best_new) best = &m, best_new = fresh;
             }
-            std::vector<ParagraphData> texts;
-            texts.reserve(docs.size());
-            for (const auto& d : docs) {
-                if (auto t = decode_paragraph_data(d.get_data())) texts.push_back(std::move(*t));
+            if (best == nullptr) break;
+            chosen.push_back(best->paragraph);
+            shown |= best->terms;
+        }
+        std::vector<ParagraphData> texts;
+        if (request.snippets) {
+            for (unsigned n : chosen) {
+                const std::string unique = schema::unique_term(story.article_id, n);
+                auto p = db_.postlist_begin(unique);
+                if (p == db_.postlist_end(unique)) continue;
+                if (auto t = decode_paragraph_data(db_.get_document(*p).get_data()))
+                    texts.push_back(std::move(*t));
+            }
+        }
+        if (!texts.empty()) {
+            // The hit's fields from its best paragraph; its entities those of its passages.
+            const ParagraphData& lead = texts.front();
+            hit.title = lead.title;
+            hit.url = lead.url;
+            hit.source = lead.source;
+            hit.published = lead.published;
+            std::unordered_set<std::string> seen;
+            for (const auto& t : texts) {
+                for (const auto& e : t.entities) {
+                    if (seen.insert(schema::entity_term(e.type, e.text)).second)
+                        hit.entities.push_back(e);
+                }
             }
             std::vector<PassageSource> sources;
             for (const auto& t : texts) sources.push_back({t.paragraph, t.text});
-            hit.passages = highlighter.story_snippet(sources, snippet_options);
+            hit.passages = highlighter.story_snippet(sources, snippet_options, kMaxPassages);
             hit.snippet = join_passages(hit.passages, snippet_options);
+        } else {
+            std::optional<ParagraphData> data = decode_paragraph_data(story.doc.get_data());
+            if (!data) continue;  // not a Herald document
+            hit.title = std::move(data->title);
+            hit.url = std::move(data->url);
+            hit.source = std::move(data->source);
+            hit.published = std::move(data->published);
+            hit.entities = std::move(data->entities);
         }
         result.hits.push_back(std::move(hit));
     }

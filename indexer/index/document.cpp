@@ -112,13 +112,21 @@ Xapian::Document DocumentBuilder::article_document(
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
-        generator_.increase_termpos(schema::kParagraphGap);
+        generator_.increase_termpos();
         generator_.index_text(title, schema::kHeadlineWeight);
-        generator_.increase_termpos(schema::kParagraphGap);
     }
-    for (const auto& text : article.paragraphs) {
-        generator_.index_text(normalize_for_terms(text));
-        generator_.increase_termpos(schema::kParagraphGap);
+    constexpr std::size_t kPositioned = 0xFFFFFFFFu / schema::kParagraphStride - 1;
+    std::vector<Xapian::termcount> lengths;  // words of each positioned paragraph
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        const std::string text = normalize_for_terms(article.paragraphs[i]);
+        if (i < kPositioned) {
+            const auto start = static_cast<Xapian::termpos>(i + 1) * schema::kParagraphStride;
+            generator_.set_termpos(start);
+            generator_.index_text(text);
+            lengths.push_back(generator_.get_termpos() - start);
+        } else {
+            generator_.index_text_without_positions(text);
+        }
     }
 
     doc.add_boolean_term(std::string(schema::kStoryDocument));
@@ -147,6 +155,7 @@ Xapian::Document DocumentBuilder::article_document(
     doc.add_value(schema::kPublished, timestamp_key(article.published));
     doc.add_value(schema::kArticleId, article.id);
     doc.add_value(schema::kParagraph, Xapian::sortable_serialise(0));
+    doc.add_value(schema::kParagraphLengths, schema::encode_lengths(lengths));
     return doc;
 }
 

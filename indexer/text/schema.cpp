@@ -130,4 +130,33 @@ std::string tag_term(std::string_view kind, std::string_view value) {
     return boolean_term(prefix, value);
 }
 
+std::string encode_lengths(const std::vector<Xapian::termcount>& lengths) {
+    std::string out;
+    for (Xapian::termcount n : lengths) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(n);
+    }
+    return out;
+}
+
+std::vector<Xapian::termcount> decode_lengths(std::string_view value) {
+    std::vector<Xapian::termcount> out;
+    Xapian::termcount n = 0;
+    bool digits = false;
+    for (char c : value) {
+        if (c >= '0' && c <= '9') {
+            n = n * 10 + static_cast<Xapian::termcount>(c - '0');
+            digits = true;
+        } else if (c == ' ' && digits) {
+            out.push_back(n);
+            n = 0;
+            digits = false;
+        } else {
+            return {};
+        }
+    }
+    if (digits) out.push_back(n);
+    return out;
+}
+
 }  // namespace herald::schema

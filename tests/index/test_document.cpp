@@ -123,10 +123,15 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
     REQUIRE(pos.count("minist"));
     REQUIRE(pos.count("deal"));
     REQUIRE(pos["geneva"].size() == 2);
-    // The last word of paragraph 1 and the first of paragraph 2 are far apart: no phrase
-    // or NEAR window up to kParagraphGap joins them.
+    // Each paragraph starts at its own multiple of kParagraphStride: positions tell the
+    // paragraph, and no phrase joins two of them.
     CHECK(pos["talk"].size() == 2);  // the headline's "talks" and paragraph 2's
-    CHECK(pos["talk"][1] - pos["geneva"][0] > schema::kParagraphGap);
+    CHECK(schema::paragraph_of_position(pos["talk"][0]) == 0);  // the headline
+    CHECK(schema::paragraph_of_position(pos["talk"][1]) == 2);
+    CHECK(schema::paragraph_of_position(pos["geneva"][0]) == 1);
+    CHECK(schema::paragraph_of_position(pos["geneva"][1]) == 2);
+    CHECK(pos["minist"] == std::vector<Xapian::termpos>{schema::kParagraphStride + 1});
+    CHECK(pos["talk"][1] - pos["geneva"][0] > schema::kParagraphStride / 2);
     // Headline words: prefixed with weight kTitleWeight, unprefixed with kHeadlineWeight.
     auto wdf = [&](const std::string& term) {
         auto t = doc.termlist_begin();

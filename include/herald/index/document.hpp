@@ -43,13 +43,13 @@ class DocumentBuilder {
     ///        matches, ranks and counts. Document data: encode_paragraph_data() with paragraph 0,
     ///        no text, and the union of the paragraphs' entities. Terms: title words with prefix
     ///        `S` (weight schema::kTitleWeight) and unprefixed (weight schema::kHeadlineWeight),
-    ///        then every paragraph's words, positional, schema::kParagraphGap positions apart so
-    ///        that a phrase or a `NEAR` of up to that window never joins two paragraphs; boolean
-    ///        terms: schema::kStoryDocument, the unique id schema::unique_term(id, 0), article,
-    ///        language, source, tags, and every entity of any paragraph with wdf 1 (so
-    ///        the entity term's collection frequency counts articles); value slots as a
-    ///        paragraph's, with paragraph 0 and the facet values of all paragraphs, each (facet,
-    ///        name) once.
+    ///        then every paragraph's words, positional, paragraph n from position
+    ///        n × schema::kParagraphStride, so that a phrase or a `NEAR` never joins two
+    ///        paragraphs and a position tells its paragraph (schema::paragraph_of_position());
+    ///        boolean terms: schema::kStoryDocument, the unique id schema::unique_term(id, 0),
+    ///        article, language, source, tags, and every entity of any paragraph with wdf 1 (so the
+    ///        entity term's collection frequency counts articles); value slots as a paragraph's,
+    ///        with paragraph 0 and the facet values of all paragraphs, each (facet, name) once.
     /// @param entities per paragraph, as for paragraph_document() (missing entries: none).
     /// @throws nothing beyond std::bad_alloc and Xapian errors.
     Xapian::Document article_document(const Article& article,

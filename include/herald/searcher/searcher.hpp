@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -95,7 +96,7 @@ struct SearchRequest {
     double passage_weight = kDefaultPassageWeight;
 
     static constexpr std::size_t kMaxLimit = 1000;
-    static constexpr double kDefaultPassageWeight = 0.1;
+    static constexpr double kDefaultPassageWeight = 0.3;
     static constexpr double kMaxPassageWeight = 10.0;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
@@ -172,15 +173,19 @@ class Searcher {
     ///
     ///        Story search (SearchUnit::article) runs the query and its filters on the story
     ///        documents (herald/index/document.hpp), so totals and facet counts are articles.
-    ///        Ranked by relevance, the first kRerankDepth articles are then reranked by
-    ///        score(article) + passage_weight × score(best paragraph), both BM25 with the
-    ///        parameters below; a paragraph's score is that of the passage query, the query's
-    ///        words and phrases OR-ed (conjunctions become disjunctions, excluded and title
-    ///        words dropped), run on the candidates' paragraphs. The passage query also gives
-    ///        each hit its matching paragraphs (Hit::paragraphs, best first) and the passages of
-    ///        its snippet (Highlighter::story_snippet); an article matched only by its title or
-    ///        the filters shows its lead paragraph. passage_weight 0.1 was chosen on development
-    ///        known-item sets (bench/README.md, "Choosing the story ranking").
+    ///        Ranked by relevance, each page of hits within the first kRerankDepth of the
+    ///        match set is then reordered by score(article) + passage_weight × score(best
+    ///        paragraph) (within the page, so pages stay consecutive slices of one ranking).
+    ///        A paragraph's score is BM25 over its own words (locate()), for the words of the
+    ///        passage query: the query's ranked part with conjunctions made disjunctions and
+    ///        excluded and title words dropped. Which paragraphs hold which words is read from
+    ///        the story document's positions (schema::paragraph_of_position()); that also gives
+    ///        each hit its matching paragraphs (Hit::paragraphs, best first) and the paragraphs
+    ///        of its passages (the best one, then those showing words it lacks; cut by
+    ///        Highlighter::story_snippet). An article matched only by its title or the filters
+    ///        shows its lead paragraph. A hit's entities are those of its passages' paragraphs.
+    ///        passage_weight 0.3 was chosen on development known-item sets (bench/README.md,
+    ///        "Choosing the story ranking").
     ///        Sorted by date, articles are not reranked.
     /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
     ///      combination of document and best-passage scores).
@@ -226,29 +231,46 @@ class Searcher {
 
     /// Most paragraphs a facet count examines; beyond it counts are lower bounds.
     static constexpr Xapian::doccount kMaxFacetDocuments = 2000000;
-    /// Story search: the best articles by their own score reranked with passage evidence.
-    static constexpr Xapian::doccount kRerankDepth = 100;
 
    private:
-    struct PassageMatch {
-        Xapian::docid docid;
-        double score;
+    // A word of the passage query and its idf.
+    struct PassageTerm {
+        std::string term;
+        double idf;
     };
+    // A paragraph of a story holding passage terms: its number, score and terms (bit i:
+    // terms[i] of passage_terms(), the first 64).
+    struct ParagraphMatch {
+        unsigned paragraph;
+        double score;
+        std::uint64_t terms;
+    };
+    // Story ranking: hits past this rank of the match set are not reranked.
+    static constexpr std::size_t kRerankDepth = 100;
+    // Passages a story snippet shows at most.
+    static constexpr std::size_t kMaxPassages = 3;
     SearchResult run(const SearchRequest& request);
     // @p query restricted to story documents (@p stories), or to paragraph documents.
     Xapian::Query scoped(const Xapian::Query& query, bool stories) const;
-    // Story hits of @p mset (story documents): reranked when @p rerank, the page cut, and
-    // each hit's matching paragraphs and passages; @p ranked is the query's ranked part.
+    // Story hits of @p mset (story documents): each hit's matching paragraphs and passages,
+    // reranked within the page when @p rerank; @p ranked is the query's ranked part.
     void add_story_hits(const SearchRequest& request,
                         const Xapian::Query& ranked,
                         const Xapian::Query& query,
                         const Xapian::MSet& mset,
                         bool rerank,
                         SearchResult& result) const;
-    std::unordered_map<std::string, std::vector<PassageMatch>> passage_matches(
-        const Xapian::Query& passage,
-        const std::vector<std::string>& articles,
-        const Xapian::Weight& weight) const;
+    // The unprefixed words of @p passage (a passage query) that the index holds, with idf.
+    std::vector<PassageTerm> passage_terms(const Xapian::Query& passage) const;
+    // The paragraphs of story document @p story (@p doc) holding any of @p terms, best first,
+    // read from its positions (schema::paragraph_of_position()): a paragraph's score is BM25
+    // over its words, sum of idf × (k1 + 1) tf / (k1 ((1 − b) + b len / avg) + tf), with len
+    // from schema::kParagraphLengths and avg the index's average document length.
+    std::vector<ParagraphMatch> locate(const Xapian::Document& doc,
+                                       Xapian::docid story,
+                                       const std::vector<PassageTerm>& terms,
+                                       double k1,
+                                       double b) const;
     // The hits of @p mset, with snippets highlighting the terms of @p query, appended to @p result.
     void add_hits(const SearchRequest& request,
                   const Xapian::Query& query,
