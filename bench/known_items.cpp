@@ -152,6 +152,7 @@ bool disjoint(const std::vector<unsigned>& a, const std::vector<unsigned>& b) {
 struct MakeOptions {
     fs::path articles, bbc, out;
     std::string split;
+    std::string kind = "across";  ///< across: words of two paragraphs; within: of one paragraph
     std::uint64_t seed = 20261201;
     std::size_t count = 300;
 };
@@ -216,8 +217,9 @@ int run_make(const MakeOptions& o) {
             const auto& a = terms.info.at(*first);
             std::vector<const std::string*> partners;
             for (const std::string* second : candidates) {
-                if (disjoint(a.paragraphs, terms.info.at(*second).paragraphs))
-                    partners.push_back(second);
+                if (second == first) continue;
+                const bool apart = disjoint(a.paragraphs, terms.info.at(*second).paragraphs);
+                if (apart == (o.kind == "across")) partners.push_back(second);
             }
             if (partners.empty()) continue;
             const auto& b = terms.info.at(*partners[rng.below(partners.size())]);
@@ -229,6 +231,7 @@ int run_make(const MakeOptions& o) {
     }
     if (!out.flush()) throw std::runtime_error("cannot write " + o.out.string());
     std::cout << nlohmann::json{{"split", o.split},
+                                {"kind", o.kind},
                                 {"seed", o.seed},
                                 {"items", made},
                                 {"from_bbc", from_bbc},
@@ -293,6 +296,10 @@ int main(int argc, char** argv) {
                      "input)")
         ->required();
     make->add_option("--bbc", m.bbc, "also the BBC folder (../shared/corpus/bbc); dev sets only");
+    make->add_option("--kind", m.kind,
+                     "across (default): two words no paragraph holds both of; within: two words "
+                     "one paragraph holds (a development set for passage evidence)")
+        ->check(CLI::IsMember({"across", "within"}));
     make->add_option("--split", m.split, "dev or test: disjoint halves of the articles by id")
         ->required()
         ->check(CLI::IsMember({"dev", "test"}));

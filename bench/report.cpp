@@ -70,7 +70,8 @@ struct Engine {
 };
 
 const std::vector<Engine> kEngines = {
-    {"herald", "Herald (in-process)"},
+    {"herald", "Herald (in-process), stories (the default)"},
+    {"herald-paragraph", "Herald (in-process), paragraphs (`within=paragraph`)"},
     {"sqlite", "SQLite FTS5"},
     {"xapian", "Xapian: Omega's scriptindex + bare API"},
     {"sphinx", "Sphinx 2.2 (searchd, SphinxQL on loopback)"},

@@ -96,7 +96,7 @@ struct SearchRequest {
     double passage_weight = kDefaultPassageWeight;
 
     static constexpr std::size_t kMaxLimit = 1000;
-    static constexpr double kDefaultPassageWeight = 0.3;
+    static constexpr double kDefaultPassageWeight = 0.1;
     static constexpr double kMaxPassageWeight = 10.0;
     static constexpr std::size_t kMaxOffset = 100000;
     static constexpr std::size_t kMinSnippetBytes = 16;
@@ -184,7 +184,7 @@ class Searcher {
     ///        of its passages (the best one, then those showing words it lacks; cut by
     ///        Highlighter::story_snippet). An article matched only by its title or the filters
     ///        shows its lead paragraph. A hit's entities are those of its passages' paragraphs.
-    ///        passage_weight 0.3 was chosen on development known-item sets (bench/README.md,
+    ///        passage_weight 0.1 was chosen on development known-item sets (bench/README.md,
     ///        "Choosing the story ranking").
     ///        Sorted by date, articles are not reranked.
     /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
