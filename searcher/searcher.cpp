@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -486,12 +485,6 @@ SearchResult Searcher::run(const SearchRequest& request) {
     result.upper_bound = mset.get_matches_upper_bound();
     if (spy) collect_facets(db_, request, collapse, *spy, mset, check_at_least, result);
 
-    static const int phase =
-        std::getenv("HERALD_PHASE") ? std::atoi(std::getenv("HERALD_PHASE")) : 9;
-    if (stories && phase == 0) {
-        result.took_ms = millis_since(t0);
-        return result;
-    }
     if (stories)
         add_story_hits(request, ranked, query, mset, rerank, result);
     else
