@@ -16,20 +16,10 @@ const Xapian::Stem& DocumentBuilder::stemmer(const std::string& language) {
     return it->second;
 }
 
-void DocumentBuilder::start(Xapian::Document& doc, const std::string& language) {
-    const Xapian::Stem& stem = stemmer(language);
-    generator_.set_stemmer(stem);
-    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
-    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
-                                                    : Xapian::TermGenerator::STEM_ALL);
-    generator_.set_document(doc);
-}
-
-Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
-                                                     std::size_t paragraph,
-                                                     const std::vector<Entity>& entities) {
-    const std::string& text = article.paragraphs.at(paragraph);
-    const auto number = static_cast<unsigned>(paragraph + 1);
+Xapian::Document DocumentBuilder::start(const Article& article,
+                                        unsigned number,
+                                        std::string_view text,
+                                        const std::vector<Entity>& entities) {
     ParagraphData data;
     data.article_id = article.id;
     data.paragraph = number;
@@ -38,13 +28,57 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
     data.source = article.source;
     data.published = article.published;
     data.language = article.language;
-    data.text = text;
+    data.text = std::string(text);
     data.tags = article.tags;
     data.entities = entities;
-
     Xapian::Document doc;
     doc.set_data(encode_paragraph_data(data));
-    start(doc, article.language);
+
+    const Xapian::Stem& stem = stemmer(article.language);
+    generator_.set_stemmer(stem);
+    // Without a stemmer, STEM_ALL would index no words at all: index them as written.
+    generator_.set_stemming_strategy(stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+                                                    : Xapian::TermGenerator::STEM_ALL);
+    generator_.set_document(doc);
+    return doc;
+}
+
+void DocumentBuilder::finish(Xapian::Document& doc,
+                             const Article& article,
+                             unsigned number,
+                             const std::vector<Entity>& entities,
+                             Xapian::termcount entity_wdf) {
+    doc.add_boolean_term(schema::unique_term(article.id, number));
+    doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
+    if (!article.language.empty())
+        doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
+    if (!article.source.empty()) {
+        doc.add_boolean_term(
+            schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
+    }
+    std::vector<std::pair<std::string, std::string>> facets;
+    for (const auto& e : entities) {
+        doc.add_term(schema::entity_term(e.type, e.text), entity_wdf);
+        facets.emplace_back(std::string(entity_facet_name(e.type)), e.text);
+    }
+    for (const auto& [kind, values] : article.tags) {
+        for (const auto& v : values) {
+            doc.add_boolean_term(schema::tag_term(kind, v));
+            facets.emplace_back("tag." + kind, v);
+        }
+    }
+    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
+    doc.add_value(schema::kPublished, timestamp_key(article.published));
+    doc.add_value(schema::kArticleId, article.id);
+    doc.add_value(schema::kParagraph, Xapian::sortable_serialise(number));
+}
+
+Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
+                                                     std::size_t paragraph,
+                                                     const std::vector<Entity>& entities) {
+    const std::string& text = article.paragraphs.at(paragraph);
+    const auto number = static_cast<unsigned>(paragraph + 1);
+    Xapian::Document doc = start(article, number, text, entities);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         // Every paragraph answers `title:`; the lead paragraph also carries the headline as
@@ -59,29 +93,7 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
     }
     generator_.index_text(normalize_for_terms(text));
 
-    doc.add_boolean_term(schema::unique_term(article.id, number));
-    doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
-    if (!article.language.empty())
-        doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
-    if (!article.source.empty()) {
-        doc.add_boolean_term(
-            schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
-    }
-    std::vector<std::pair<std::string, std::string>> facets;
-    for (const auto& e : entities) {
-        doc.add_boolean_term(schema::entity_term(e.type, e.text));
-        facets.emplace_back(std::string(entity_facet_name(e.type)), e.text);
-    }
-    for (const auto& [kind, values] : article.tags) {
-        for (const auto& v : values) {
-            doc.add_boolean_term(schema::tag_term(kind, v));
-            facets.emplace_back("tag." + kind, v);
-        }
-    }
-    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
-    doc.add_value(schema::kPublished, timestamp_key(article.published));
-    doc.add_value(schema::kArticleId, article.id);
-    doc.add_value(schema::kParagraph, Xapian::sortable_serialise(number));
+    finish(doc, article, number, entities, 0);
     return doc;
 }
 
@@ -95,20 +107,7 @@ Xapian::Document DocumentBuilder::article_document(
             if (seen.insert(schema::entity_term(e.type, e.text)).second) all.push_back(e);
         }
     }
-    ParagraphData data;
-    data.article_id = article.id;
-    data.paragraph = 0;
-    data.title = article.title;
-    data.url = article.url;
-    data.source = article.source;
-    data.published = article.published;
-    data.language = article.language;
-    data.tags = article.tags;
-    data.entities = all;
-
-    Xapian::Document doc;
-    doc.set_data(encode_paragraph_data(data));
-    start(doc, article.language);
+    Xapian::Document doc = start(article, 0, {}, all);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
@@ -130,31 +129,9 @@ Xapian::Document DocumentBuilder::article_document(
     }
 
     doc.add_boolean_term(std::string(schema::kStoryDocument));
-    doc.add_boolean_term(schema::unique_term(article.id, 0));
-    doc.add_boolean_term(schema::boolean_term(schema::kArticle, article.id));
-    if (!article.language.empty())
-        doc.add_boolean_term(schema::boolean_term(schema::kLanguage, article.language));
-    if (!article.source.empty()) {
-        doc.add_boolean_term(
-            schema::boolean_term(schema::kSource, Xapian::Unicode::tolower(article.source)));
-    }
-    std::vector<std::pair<std::string, std::string>> facets;
-    for (const auto& e : all) {
-        // wdf 1, where paragraphs carry the term with wdf 0: the term's collection frequency
-        // is then the number of articles that mention the entity.
-        doc.add_term(schema::entity_term(e.type, e.text), 1);
-        facets.emplace_back(std::string(entity_facet_name(e.type)), e.text);
-    }
-    for (const auto& [kind, values] : article.tags) {
-        for (const auto& v : values) {
-            doc.add_boolean_term(schema::tag_term(kind, v));
-            facets.emplace_back("tag." + kind, v);
-        }
-    }
-    if (!facets.empty()) doc.add_value(schema::kFacets, schema::encode_facets(facets));
-    doc.add_value(schema::kPublished, timestamp_key(article.published));
-    doc.add_value(schema::kArticleId, article.id);
-    doc.add_value(schema::kParagraph, Xapian::sortable_serialise(0));
+    // Entities with wdf 1, where paragraphs carry them with wdf 0: an entity term's
+    // collection frequency is then the number of articles that mention it.
+    finish(doc, article, 0, all, 1);
     doc.add_value(schema::kParagraphLengths, schema::encode_lengths(lengths));
     return doc;
 }

@@ -59,8 +59,19 @@ class DocumentBuilder {
     const Xapian::Stem& stemmer(const std::string& language);
 
    private:
-    // Sets up generator_ for @p doc in @p language.
-    void start(Xapian::Document& doc, const std::string& language);
+    // A new document with the data of paragraph @p number (0: the story document) and
+    // generator_ set up to index into it in the article's language.
+    Xapian::Document start(const Article& article,
+                           unsigned number,
+                           std::string_view text,
+                           const std::vector<Entity>& entities);
+    // The boolean terms, entity terms (with @p entity_wdf), tag terms and value slots that
+    // paragraph and story documents share.
+    void finish(Xapian::Document& doc,
+                const Article& article,
+                unsigned number,
+                const std::vector<Entity>& entities,
+                Xapian::termcount entity_wdf);
 
     Xapian::TermGenerator generator_;
     std::unordered_map<std::string, Xapian::Stem> stemmers_;
