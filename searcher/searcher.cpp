@@ -557,6 +557,7 @@ void Searcher::add_story_hits(const SearchRequest& request,
                               SearchResult& result) const {
     struct Story {
         Xapian::Document doc;
+        std::optional<ParagraphData> data;  // the story document's
         std::string article_id;
         double score = 0;
         std::vector<ParagraphMatch> paragraphs;  // matching, best first
@@ -565,8 +566,10 @@ void Searcher::add_story_hits(const SearchRequest& request,
     std::vector<Story> stories;
     stories.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-        Story story{it.get_document(), {}, it.get_weight(), {}};
-        story.article_id = story.doc.get_value(schema::kArticleId);
+        Story story{it.get_document(), {}, {}, it.get_weight(), {}};
+        story.data = decode_paragraph_data(story.doc.get_data());
+        story.article_id =
+            story.data ? story.data->article_id : story.doc.get_value(schema::kArticleId);
         story.paragraphs = locate(story.doc, *it, terms, request.bm25_k1, request.bm25_b);
         stories.push_back(std::move(story));
     }
@@ -591,14 +594,25 @@ void Searcher::add_story_hits(const SearchRequest& request,
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
     for (Story& story : stories) {
+        if (!story.data) continue;  // not a Herald document
+        ParagraphData& data = *story.data;
         Hit hit;
         hit.article_id = story.article_id;
         hit.score = story.score;
+        hit.title = std::move(data.title);
+        hit.url = std::move(data.url);
+        hit.source = std::move(data.source);
+        hit.published = std::move(data.published);
         for (const auto& m : story.paragraphs) {
             if (m.terms != 0) hit.paragraphs.push_back(m.paragraph);  // words in its text
         }
         hit.paragraph = hit.paragraphs.empty() ? 1 : hit.paragraphs.front();
         hit.id = hit.article_id + "#" + std::to_string(hit.paragraph);
+        if (!request.snippets) {
+            hit.entities = std::move(data.entities);
+            result.hits.push_back(std::move(hit));
+            continue;
+        }
         // The passages: the best paragraph (the lead when none matches: a title or filter
         // match), then those holding query words it lacks, at most kMaxPassages.
         std::vector<unsigned> chosen = {hit.paragraph};
@@ -606,7 +620,7 @@ void Searcher::add_story_hits(const SearchRequest& request,
         for (const auto& m : story.paragraphs) {
             if (m.paragraph == hit.paragraph) shown = m.terms;
         }
-        while (request.snippets && chosen.size() < kMaxPassages) {
+        while (chosen.size() < kMaxPassages) {
             const ParagraphMatch* best = nullptr;
             int best_new = 0;
             for (const auto& m : story.paragraphs) {
@@ -617,42 +631,41 @@ void Searcher::add_story_hits(const SearchRequest& request,
             chosen.push_back(best->paragraph);
             shown |= best->terms;
         }
-        std::vector<ParagraphData> texts;
-        if (request.snippets) {
+        // Their texts and entities: from the story document (schema 3), or from the
+        // paragraph documents (an index of schema 2).
+        std::vector<PassageSource> sources;
+        std::unordered_set<std::string> seen;
+        auto add_entity = [&](const Entity& e) {
+            if (seen.insert(schema::entity_term(e.type, e.text)).second) hit.entities.push_back(e);
+        };
+        std::vector<ParagraphData> fetched;
+        const std::optional<std::vector<StoryParagraph>> paragraphs = decode_story_paragraphs(
+            story.doc.get_value(schema::kStoryParagraphs), data.entities.size());
+        if (paragraphs) {
+            for (unsigned n : chosen) {
+                if (n == 0 || n > paragraphs->size()) continue;
+                const StoryParagraph& p = (*paragraphs)[n - 1];
+                sources.push_back({n, p.text});
+                for (std::uint32_t e : p.entities) add_entity(data.entities[e]);
+            }
+        } else {
             for (unsigned n : chosen) {
                 const std::string unique = schema::unique_term(story.article_id, n);
                 auto p = db_.postlist_begin(unique);
                 if (p == db_.postlist_end(unique)) continue;
                 if (auto t = decode_paragraph_data(db_.get_document(*p).get_data()))
-                    texts.push_back(std::move(*t));
+                    fetched.push_back(std::move(*t));
+            }
+            for (const auto& t : fetched) {
+                sources.push_back({t.paragraph, t.text});
+                for (const auto& e : t.entities) add_entity(e);
             }
         }
-        if (!texts.empty()) {
-            // The hit's fields from its best paragraph; its entities those of its passages.
-            const ParagraphData& lead = texts.front();
-            hit.title = lead.title;
-            hit.url = lead.url;
-            hit.source = lead.source;
-            hit.published = lead.published;
-            std::unordered_set<std::string> seen;
-            for (const auto& t : texts) {
-                for (const auto& e : t.entities) {
-                    if (seen.insert(schema::entity_term(e.type, e.text)).second)
-                        hit.entities.push_back(e);
-                }
-            }
-            std::vector<PassageSource> sources;
-            for (const auto& t : texts) sources.push_back({t.paragraph, t.text});
+        if (sources.empty()) {
+            hit.entities = std::move(data.entities);
+        } else {
             hit.passages = highlighter.story_snippet(sources, snippet_options, kMaxPassages);
             hit.snippet = join_passages(hit.passages, snippet_options);
-        } else {
-            std::optional<ParagraphData> data = decode_paragraph_data(story.doc.get_data());
-            if (!data) continue;  // not a Herald document
-            hit.title = std::move(data->title);
-            hit.url = std::move(data->url);
-            hit.source = std::move(data->source);
-            hit.published = std::move(data->published);
-            hit.entities = std::move(data->entities);
         }
         result.hits.push_back(std::move(hit));
     }

@@ -3,7 +3,7 @@
 #include <herald/text/words.hpp>
 
 #include <algorithm>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace herald {
 
@@ -181,43 +181,33 @@ std::string render(std::string_view text,
 
 }  // namespace
 
-// Per word of @p words, the index of the distinct matched term, or -1; @p term_count gets their
-// number.
-std::vector<int> Highlighter::match_words(std::string_view text,
-                                          const std::vector<WordSpan>& words,
-                                          std::size_t& term_count) const {
-    std::vector<int> match_id(words.size(), -1);  // index of the distinct matched term, or -1
-    std::unordered_map<std::string, int> matched_terms;  // term → its index
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (terms_.empty() && prefixes_.empty()) break;
-        std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
+Highlighter::Marked Highlighter::mark(std::string_view text) const {
+    Marked m;
+    m.words = split_words(text);
+    m.match_id.assign(m.words.size(), -1);
+    if (terms_.empty() && prefixes_.empty()) return m;
+    for (std::size_t i = 0; i < m.words.size(); ++i) {
+        std::string_view w = text.substr(m.words[i].begin, m.words[i].end - m.words[i].begin);
         std::string term = word_term(w, stemmer_);
         if (!matches_term(w, term)) continue;
-        const int next_id = static_cast<int>(matched_terms.size());
-        match_id[i] = matched_terms.emplace(std::move(term), next_id).first->second;
+        const auto known = std::find(m.terms.begin(), m.terms.end(), term);
+        m.match_id[i] = static_cast<int>(known - m.terms.begin());
+        if (known == m.terms.end()) m.terms.push_back(std::move(term));
     }
-    term_count = matched_terms.size();
-    return match_id;
+    return m;
+}
+
+std::string Highlighter::cut(std::string_view text,
+                             const Marked& marked,
+                             const SnippetOptions& options) const {
+    const Window win =
+        choose_window(text, marked.words, marked.match_id, marked.terms.size(), options);
+    return render(text, marked.words, marked.match_id, win, options);
 }
 
 // The snippet: match the words, choose the window that fits, render it with marks.
 std::string Highlighter::snippet(std::string_view text, const SnippetOptions& options) const {
-    const std::vector<WordSpan> words = split_words(text);
-    std::size_t term_count = 0;
-    const std::vector<int> match_id = match_words(text, words, term_count);
-    const Window win = choose_window(text, words, match_id, term_count, options);
-    return render(text, words, match_id, win, options);
-}
-
-std::unordered_set<std::string> Highlighter::matched_terms(std::string_view text) const {
-    std::unordered_set<std::string> found;
-    if (terms_.empty() && prefixes_.empty()) return found;
-    for (const WordSpan& span : split_words(text)) {
-        std::string_view w = text.substr(span.begin, span.end - span.begin);
-        std::string term = word_term(w, stemmer_);
-        if (matches_term(w, term)) found.insert(std::move(term));
-    }
-    return found;
+    return cut(text, mark(text), options);
 }
 
 std::vector<Passage> Highlighter::story_snippet(const std::vector<PassageSource>& paragraphs,
@@ -231,31 +221,36 @@ std::vector<Passage> Highlighter::story_snippet(const std::vector<PassageSource>
            (room + 1) * kMinPassageBytes + room * separator <= options.max_bytes) {
         ++room;
     }
+    // Each paragraph is marked once: its matching terms choose the passages, and its words
+    // and marks cut the snippet.
+    std::vector<Marked> marked;
+    marked.reserve(room > 1 ? paragraphs.size() : 1);
+    marked.push_back(mark(paragraphs[0].text));
     std::vector<std::size_t> chosen = {0};
     if (room > 1) {
-        std::vector<std::unordered_set<std::string>> terms;
-        terms.reserve(paragraphs.size());
-        for (const auto& p : paragraphs) terms.push_back(matched_terms(p.text));
-        std::unordered_set<std::string> shown = terms[0];
+        for (std::size_t i = 1; i < paragraphs.size(); ++i)
+            marked.push_back(mark(paragraphs[i].text));
+        std::unordered_set<std::string> shown(marked[0].terms.begin(), marked[0].terms.end());
         while (chosen.size() < room) {
             std::size_t best = 0, best_new = 0;
             for (std::size_t i = 1; i < paragraphs.size(); ++i) {
                 if (std::find(chosen.begin(), chosen.end(), i) != chosen.end()) continue;
                 std::size_t fresh = 0;
-                for (const auto& t : terms[i]) fresh += shown.count(t) == 0 ? 1 : 0;
+                for (const auto& t : marked[i].terms) fresh += shown.count(t) == 0 ? 1 : 0;
                 if (fresh > best_new) best = i, best_new = fresh;
             }
             if (best_new == 0) break;
             chosen.push_back(best);
-            shown.insert(terms[best].begin(), terms[best].end());
+            shown.insert(marked[best].terms.begin(), marked[best].terms.end());
         }
     }
     SnippetOptions share = options;
     const std::size_t n = chosen.size();
     share.max_bytes = (options.max_bytes - (n - 1) * separator) / n;
     std::vector<Passage> passages;
-    for (std::size_t i : chosen)
-        passages.push_back({paragraphs[i].paragraph, snippet(paragraphs[i].text, share)});
+    for (std::size_t i : chosen) {
+        passages.push_back({paragraphs[i].paragraph, cut(paragraphs[i].text, marked[i], share)});
+    }
     std::sort(passages.begin(), passages.end(),
               [](const Passage& a, const Passage& b) { return a.paragraph < b.paragraph; });
     return passages;

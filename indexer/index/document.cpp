@@ -3,7 +3,8 @@
 #include <herald/text/schema.hpp>
 #include <herald/text/words.hpp>
 
-#include <unordered_set>
+#include <cstdint>
+#include <unordered_map>
 
 namespace herald {
 
@@ -100,11 +101,18 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
 Xapian::Document DocumentBuilder::article_document(
     const Article& article, const std::vector<std::vector<Entity>>& entities) {
     // The union of the paragraphs' entities, each (type, canonical key) once, first form kept.
+    // Each paragraph's text keeps its entities as indices into the union.
     std::vector<Entity> all;
-    std::unordered_set<std::string> seen;
-    for (const auto& list : entities) {
-        for (const auto& e : list) {
-            if (seen.insert(schema::entity_term(e.type, e.text)).second) all.push_back(e);
+    std::unordered_map<std::string, std::uint32_t> index;  // entity term → index in all
+    std::vector<StoryParagraph> paragraphs(article.paragraphs.size());
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        paragraphs[i].text = article.paragraphs[i];
+        if (i >= entities.size()) continue;
+        for (const auto& e : entities[i]) {
+            const auto next = static_cast<std::uint32_t>(all.size());
+            const auto [it, fresh] = index.emplace(schema::entity_term(e.type, e.text), next);
+            if (fresh) all.push_back(e);
+            paragraphs[i].entities.push_back(it->second);
         }
     }
     Xapian::Document doc = start(article, 0, {}, all);
@@ -133,6 +141,7 @@ Xapian::Document DocumentBuilder::article_document(
     // collection frequency is then the number of articles that mention it.
     finish(doc, article, 0, all, 1);
     doc.add_value(schema::kParagraphLengths, schema::encode_lengths(lengths));
+    doc.add_value(schema::kStoryParagraphs, encode_story_paragraphs(paragraphs, all.size()));
     return doc;
 }
 

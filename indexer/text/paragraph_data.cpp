@@ -1,5 +1,6 @@
-// Paragraph document data (see herald/text/paragraph_data.hpp).
+// Paragraph and story document data (see herald/text/paragraph_data.hpp).
 #include <herald/text/paragraph_data.hpp>
+#include <herald/text/strings.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -7,7 +8,106 @@ namespace herald {
 
 namespace {
 
-// The keys of the JSON object; never renamed (indexes on disk hold them).
+// First byte of the binary layout. Schema 1 and 2 wrote JSON, which starts with '{'.
+constexpr char kBinaryTag = '\x01';
+
+// --- the binary layout -------------------------------------------------------------------
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7F) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+void put_string(std::string& out, std::string_view s) {
+    const std::string valid = to_valid_utf8(s);
+    put_varint(out, valid.size());
+    out += valid;
+}
+
+// Reads the binary layout front to back; any read past the end or an over-long varint sets
+// failed(), after which every read returns 0 or "".
+class Reader {
+   public:
+    explicit Reader(std::string_view data) : data_(data) {}
+
+    std::uint64_t varint() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= data_.size()) break;
+            const auto byte = static_cast<unsigned char>(data_[pos_++]);
+            v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+            if ((byte & 0x80) == 0) return v;
+        }
+        failed_ = true;
+        return 0;
+    }
+
+    std::string string() {
+        const std::uint64_t n = varint();
+        if (failed_ || n > data_.size() - pos_) {
+            failed_ = true;
+            return {};
+        }
+        std::string s(data_.substr(pos_, static_cast<std::size_t>(n)));
+        pos_ += static_cast<std::size_t>(n);
+        return s;
+    }
+
+    // A count of items that each take at least one byte: never more than the bytes left, so
+    // a corrupt count cannot make the decoder reserve memory it will not fill.
+    std::size_t count() {
+        const std::uint64_t n = varint();
+        if (failed_ || n > data_.size() - pos_) {
+            failed_ = true;
+            return 0;
+        }
+        return static_cast<std::size_t>(n);
+    }
+
+    bool failed() const { return failed_; }
+    bool at_end() const { return pos_ == data_.size(); }
+
+   private:
+    std::string_view data_;
+    std::size_t pos_ = 0;
+    bool failed_ = false;
+};
+
+EntityType entity_type_of(std::uint64_t code) {
+    return code < kEntityTypes ? static_cast<EntityType>(code) : EntityType::misc;
+}
+
+std::optional<ParagraphData> decode_binary(std::string_view data) {
+    Reader in(data.substr(1));
+    ParagraphData p;
+    p.paragraph = static_cast<unsigned>(in.varint());
+    p.article_id = in.string();
+    p.title = in.string();
+    p.url = in.string();
+    p.source = in.string();
+    p.published = in.string();
+    p.language = in.string();
+    p.text = in.string();
+    for (std::size_t kinds = in.count(); kinds > 0 && !in.failed(); --kinds) {
+        std::vector<std::string>& values = p.tags[in.string()];
+        for (std::size_t n = in.count(); n > 0 && !in.failed(); --n) values.push_back(in.string());
+    }
+    for (std::size_t n = in.count(); n > 0 && !in.failed(); --n) {
+        Entity e;
+        e.type = entity_type_of(in.varint());
+        e.text = in.string();
+        p.entities.push_back(std::move(e));
+    }
+    if (in.failed() || !in.at_end()) return std::nullopt;
+    return p;
+}
+
+// --- the JSON object of schema 1 and 2 ---------------------------------------------------
+
+// The keys of the JSON object; indexes on disk hold them.
 constexpr const char* kArticleId = "article_id";
 constexpr const char* kParagraph = "paragraph";
 constexpr const char* kTitle = "title";
@@ -26,27 +126,7 @@ std::string string_at(const nlohmann::json& object, const char* key) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-}  // namespace
-
-std::string encode_paragraph_data(const ParagraphData& p) {
-    nlohmann::json data = {
-        {kArticleId, p.article_id}, {kParagraph, p.paragraph},
-        {kTitle, p.title},          {kUrl, p.url},
-        {kSource, p.source},        {kPublished, p.published},
-        {kLanguage, p.language},    {kText, p.text},
-    };
-    if (!p.tags.empty()) data[kTags] = p.tags;
-    if (!p.entities.empty()) {
-        auto& list = data[kEntities] = nlohmann::json::array();
-        for (const auto& e : p.entities) {
-            list.push_back(
-                {{kEntityName, e.text}, {kEntityType, std::string(entity_type_name(e.type))}});
-        }
-    }
-    return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::optional<ParagraphData> decode_paragraph_data(std::string_view text) {
+std::optional<ParagraphData> decode_json(std::string_view text) {
     const nlohmann::json data = nlohmann::json::parse(text, nullptr, false);
     if (data.is_discarded() || !data.is_object()) return std::nullopt;
     ParagraphData p;
@@ -78,6 +158,72 @@ std::optional<ParagraphData> decode_paragraph_data(std::string_view text) {
         }
     }
     return p;
+}
+
+}  // namespace
+
+std::string encode_paragraph_data(const ParagraphData& p) {
+    std::string out(1, kBinaryTag);
+    out.reserve(p.text.size() + p.title.size() + 64);
+    put_varint(out, p.paragraph);
+    for (const std::string* s :
+         {&p.article_id, &p.title, &p.url, &p.source, &p.published, &p.language, &p.text}) {
+        put_string(out, *s);
+    }
+    put_varint(out, p.tags.size());
+    for (const auto& [kind, values] : p.tags) {
+        put_string(out, kind);
+        put_varint(out, values.size());
+        for (const auto& v : values) put_string(out, v);
+    }
+    put_varint(out, p.entities.size());
+    for (const auto& e : p.entities) {
+        put_varint(out, static_cast<std::uint64_t>(e.type));
+        put_string(out, e.text);
+    }
+    return out;
+}
+
+std::optional<ParagraphData> decode_paragraph_data(std::string_view data) {
+    if (!data.empty() && data[0] == kBinaryTag) return decode_binary(data);
+    return decode_json(data);
+}
+
+std::string encode_story_paragraphs(const std::vector<StoryParagraph>& paragraphs,
+                                    std::size_t entity_count) {
+    std::string out;
+    std::size_t bytes = 8;
+    for (const auto& sp : paragraphs) bytes += sp.text.size() + 4;
+    out.reserve(bytes);
+    put_varint(out, paragraphs.size());
+    for (const auto& sp : paragraphs) {
+        put_string(out, sp.text);
+        std::vector<std::uint32_t> valid;
+        for (std::uint32_t i : sp.entities) {
+            if (i < entity_count) valid.push_back(i);
+        }
+        put_varint(out, valid.size());
+        for (std::uint32_t i : valid) put_varint(out, i);
+    }
+    return out;
+}
+
+std::optional<std::vector<StoryParagraph>> decode_story_paragraphs(std::string_view value,
+                                                                   std::size_t entity_count) {
+    if (value.empty()) return std::nullopt;
+    Reader in(value);
+    std::vector<StoryParagraph> paragraphs;
+    for (std::size_t n = in.count(); n > 0 && !in.failed(); --n) {
+        StoryParagraph sp;
+        sp.text = in.string();
+        for (std::size_t k = in.count(); k > 0 && !in.failed(); --k) {
+            const std::uint64_t index = in.varint();
+            if (index < entity_count) sp.entities.push_back(static_cast<std::uint32_t>(index));
+        }
+        paragraphs.push_back(std::move(sp));
+    }
+    if (in.failed() || !in.at_end()) return std::nullopt;
+    return paragraphs;
 }
 
 }  // namespace herald

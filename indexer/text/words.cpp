@@ -5,6 +5,7 @@
 
 #include <libstemmer.h>
 
+#include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <stdexcept>
@@ -219,6 +220,16 @@ std::string normalize_for_terms(std::string_view in) {
 }
 
 std::string word_term(std::string_view word, const Xapian::Stem& stemmer) {
+    // Fast path: an ASCII word of letters and digits is left as it is by normalize_for_terms
+    // (no apostrophe, dot or multi-byte sequence to rewrite), and lower-cased byte by byte.
+    if (std::all_of(word.begin(), word.end(),
+                    [](char c) { return is_ascii_alnum(static_cast<unsigned char>(c)); })) {
+        std::string lower(word);
+        for (char& c : lower) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return stemmer(lower);
+    }
     std::string normalized = normalize_for_terms(word);
     std::string lower = Xapian::Unicode::tolower(normalized);
     return stemmer(lower);

@@ -1,4 +1,5 @@
 #include <herald/index/document.hpp>
+#include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 
 #include <catch2/catch.hpp>
@@ -66,8 +67,11 @@ TEST_CASE("a paragraph document carries terms, positions, values and data", "[in
     CHECK(doc.get_value(schema::kPublished) == "20240516080000");
     CHECK(doc.get_value(schema::kArticleId) == "art-1");
     CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 2.0);
-    CHECK_THAT(doc.get_data(), Catch::Contains("\"paragraph\":2"));
-    CHECK_THAT(doc.get_data(), Catch::Contains("pro-Kremlin governor"));
+    const auto data = decode_paragraph_data(doc.get_data());
+    REQUIRE(data);
+    CHECK(data->paragraph == 2);
+    CHECK(data->article_id == "art-1");
+    CHECK_THAT(data->text, Catch::Contains("pro-Kremlin governor"));
     CHECK_THROWS_AS(builder.paragraph_document(a, 2), std::out_of_range);
 }
 
@@ -155,4 +159,22 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
           std::vector<std::pair<std::string, std::string>>{{"place", "Geneva"}, {"org", "WTO"}});
     CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 0);
     CHECK(doc.get_value(schema::kArticleId) == "s1");
+    // Data: the article's fields and the union of entities; slot kStoryParagraphs: each
+    // paragraph's text with its entities as indices into that union.
+    const auto data = decode_paragraph_data(doc.get_data());
+    REQUIRE(data);
+    CHECK(data->paragraph == 0);
+    CHECK(data->title == "Trade talks");
+    CHECK(data->text.empty());
+    REQUIRE(data->entities.size() == 2);
+    CHECK(data->entities[0].text == "Geneva");
+    CHECK(data->entities[1].text == "WTO");
+    const auto paragraphs =
+        decode_story_paragraphs(doc.get_value(schema::kStoryParagraphs), data->entities.size());
+    REQUIRE(paragraphs);
+    REQUIRE(paragraphs->size() == 2);
+    CHECK((*paragraphs)[0].text == a.paragraphs[0]);
+    CHECK((*paragraphs)[1].text == a.paragraphs[1]);
+    CHECK((*paragraphs)[0].entities == std::vector<std::uint32_t>{0});
+    CHECK((*paragraphs)[1].entities == std::vector<std::uint32_t>{0, 1});  // "geneva" is Geneva
 }

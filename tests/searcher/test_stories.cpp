@@ -3,9 +3,11 @@
 #include <herald/index/index_job.hpp>
 #include <herald/searcher/searcher.hpp>
 #include <herald/text/index_layout.hpp>
+#include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <regex>
 #include <set>
@@ -246,4 +248,64 @@ TEST_CASE("an index without story documents is searched by paragraphs, collapsed
     CHECK(r.estimate == 1);
     request.query = "Yakutsk Vietnam";
     CHECK(searcher.search(request).hits.empty());
+}
+
+TEST_CASE("an index of schema 2 (JSON data, no story paragraph slot) shows the same stories",
+          "[searcher][stories]") {
+    test::TempDir tmp;
+    const auto dir = build(tmp / "schema2");
+    {
+        // Rewrite every document as schema 2 stored it: JSON data, no kStoryParagraphs.
+        Xapian::WritableDatabase db(dir.string(), Xapian::DB_OPEN);
+        std::vector<Xapian::docid> ids;
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
+        for (Xapian::docid id : ids) {
+            Xapian::Document doc = db.get_document(id);
+            const auto p = decode_paragraph_data(doc.get_data());
+            REQUIRE(p);
+            nlohmann::json json = {{"article_id", p->article_id}, {"paragraph", p->paragraph},
+                                   {"title", p->title},           {"url", p->url},
+                                   {"source", p->source},         {"published", p->published},
+                                   {"language", p->language},     {"text", p->text}};
+            for (const auto& e : p->entities) {
+                json["entities"].push_back(
+                    {{"name", e.text}, {"type", std::string(entity_type_name(e.type))}});
+            }
+            doc.set_data(json.dump());
+            if (!doc.get_value(schema::kStoryParagraphs).empty())
+                doc.remove_value(schema::kStoryParagraphs);  // throws when absent
+            db.replace_document(id, doc);
+        }
+        db.commit();
+    }
+    Searcher old(dir);
+    Searcher now(stories_index());
+    REQUIRE(old.database().get_document(1).get_data().front() == '{');
+    for (const char* q : {"Yakutsk Vietnam", "Kirby limousine", "Putin", "title:Putin", "summit"}) {
+        INFO(q);
+        SearchRequest request;
+        request.query = q;
+        const SearchResult a = old.search(request), b = now.search(request);
+        REQUIRE(a.hits.size() == b.hits.size());
+        CHECK(a.within == SearchUnit::article);
+        for (std::size_t i = 0; i < a.hits.size(); ++i) {
+            CHECK(a.hits[i].article_id == b.hits[i].article_id);
+            CHECK(a.hits[i].title == b.hits[i].title);
+            CHECK(a.hits[i].snippet == b.hits[i].snippet);
+            CHECK(a.hits[i].paragraphs == b.hits[i].paragraphs);
+            REQUIRE(a.hits[i].passages.size() == b.hits[i].passages.size());
+            for (std::size_t k = 0; k < a.hits[i].passages.size(); ++k)
+                CHECK(a.hits[i].passages[k].paragraph == b.hits[i].passages[k].paragraph);
+            REQUIRE(a.hits[i].entities.size() == b.hits[i].entities.size());
+            for (std::size_t k = 0; k < a.hits[i].entities.size(); ++k)
+                CHECK(a.hits[i].entities[k].text == b.hits[i].entities[k].text);
+        }
+    }
+    // The snippet of the AP story's cross-paragraph query is not empty in either.
+    SearchRequest request;
+    request.query = "Yakutsk Vietnam";
+    const SearchResult a = old.search(request);
+    REQUIRE_FALSE(a.hits.empty());
+    CHECK_THAT(a.hits[0].snippet, Catch::Contains("<mark>Yakutsk</mark>"));
+    CHECK_THAT(a.hits[0].snippet, Catch::Contains("<mark>Vietnam</mark>"));
 }

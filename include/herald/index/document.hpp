@@ -41,7 +41,9 @@ class DocumentBuilder {
 
     /// @brief The story document of @p article: what a story-level query (SearchUnit::article)
     ///        matches, ranks and counts. Document data: encode_paragraph_data() with paragraph 0,
-    ///        no text, and the union of the paragraphs' entities. Terms: title words with prefix
+    ///        no text, and the union of the paragraphs' entities; every paragraph's text with its
+    ///        entities in slot schema::kStoryParagraphs, so a story hit is shown from this one
+    ///        document. Terms: title words with prefix
     ///        `S` (weight schema::kTitleWeight) and unprefixed (weight schema::kHeadlineWeight),
     ///        then every paragraph's words, positional, paragraph n from position
     ///        n × schema::kParagraphStride, so that a phrase or a `NEAR` never joins two

@@ -83,15 +83,20 @@ class Highlighter {
     static constexpr std::size_t kMinPassageBytes = 60;
 
    private:
-    // The distinct matching terms of @p text.
-    std::unordered_set<std::string> matched_terms(std::string_view text) const;
+    // A text's words and which of them match: match_id[i] is the index in terms of word i's
+    // term, or -1.
+    struct Marked {
+        std::vector<WordSpan> words;
+        std::vector<int> match_id;
+        std::vector<std::string> terms;  // the distinct matching terms, in order of appearance
+    };
+    Marked mark(std::string_view text) const;
+    // The snippet of @p text, marked by mark().
+    std::string cut(std::string_view text,
+                    const Marked& marked,
+                    const SnippetOptions& options) const;
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
-    // Per word of @p words, the index of its distinct matched term or -1; @p term_count gets their
-    // number.
-    std::vector<int> match_words(std::string_view text,
-                                 const std::vector<WordSpan>& words,
-                                 std::size_t& term_count) const;
 
     std::unordered_set<std::string> terms_;
     std::vector<std::string> prefixes_;

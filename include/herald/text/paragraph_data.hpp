@@ -1,10 +1,12 @@
-// The document data of a paragraph document: what the index stores of each paragraph to
-// show it (hits, articles), as one JSON object. The one encoder and the one decoder; the
-// keys are listed in docs/index-layout.md.
+// The document data of paragraph and story documents: what the index stores to show a hit or
+// an article without reading anything else. The one encoder and the one decoder; the byte
+// layout is written down in docs/index-layout.md ("Document data").
 #pragma once
 
 #include <herald/text/article.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,34 +15,62 @@
 
 namespace herald {
 
-/// @brief What a paragraph document's data holds.
+/// @brief One paragraph as a story document's data holds it.
+struct StoryParagraph {
+    std::string text;  ///< the paragraph's text
+    /// Its entities, as indices into the story's ParagraphData::entities (the union).
+    std::vector<std::uint32_t> entities;
+};
+
+/// @brief What a paragraph or story document's data holds.
 struct ParagraphData {
     std::string article_id;
-    unsigned paragraph = 0;  ///< 1-based number within the article
+    unsigned paragraph = 0;  ///< 1-based number within the article; 0 for a story document
     std::string title;
     std::string url;
     std::string source;
     std::string published;  ///< ISO 8601 UTC (`YYYY-MM-DDThh:mm:ssZ`) or ""
     std::string language;
-    std::string text;  ///< the paragraph's text
+    std::string text;  ///< the paragraph's text ("" for a story document)
     /// Corpus tags of the article by kind ({"places": ["usa"]}); empty: not stored.
     std::map<std::string, std::vector<std::string>> tags;
-    /// The paragraph's entities with canonical names; empty: not stored.
+    /// The paragraph's entities with canonical names (a story document: those of all its
+    /// paragraphs, each once); empty: not stored.
     std::vector<Entity> entities;
 };
 
-/// @brief The document data of @p data: a compact JSON object with the keys `article_id`,
-///        `paragraph`, `title`, `url`, `source`, `published`, `language`, `text`, and
-///        `tags` and `entities` ([{"name", "type"}], type as entity_type_name()) when not
-///        empty. Keys sorted; invalid UTF-8 replaced by U+FFFD.
+/// @brief The document data of @p data, in Herald's binary layout (schema 3): byte 0x01, then
+///        the fields in a fixed order, integers as LEB128 varints, strings as a varint byte
+///        length and the bytes (docs/index-layout.md). Every string is written as
+///        to_valid_utf8() gives it (Article's strings are valid already). An entity index in @p
+///        data.paragraphs that is not below data.entities.size() is dropped.
 /// @throws std::bad_alloc only. Thread-safe.
 std::string encode_paragraph_data(const ParagraphData& data);
 
-/// @brief Reads document data written by encode_paragraph_data(). A missing key or a value
-///        of another JSON type reads as empty (0 for `paragraph`); an entity of an unknown
-///        type reads as misc.
-/// @return std::nullopt when @p data is not a JSON object (not a Herald document).
+/// @brief Reads document data written by encode_paragraph_data(), or by schema 1 and 2, which
+///        wrote a JSON object (`article_id`, `paragraph`, `title`, `url`, `source`,
+///        `published`, `language`, `text`, `tags`, `entities` [{"name", "type"}]); there a
+///        missing key or a value of another JSON type reads as empty (0 for `paragraph`). An
+///        entity of an unknown type reads as misc.
+/// @return std::nullopt when @p data is neither (not a Herald document), or binary data is
+///         cut short or malformed.
 /// @throws std::bad_alloc only. Thread-safe.
 std::optional<ParagraphData> decode_paragraph_data(std::string_view data);
+
+/// @brief The value of slot schema::kStoryParagraphs for a story's @p paragraphs: a varint
+///        count, then per paragraph its text (varint byte length, bytes, as to_valid_utf8()
+///        gives it), a varint count of entity indices and the indices as varints. An index
+///        not below @p entity_count (the size of the story's ParagraphData::entities) is dropped.
+/// @throws std::bad_alloc only. Thread-safe.
+std::string encode_story_paragraphs(const std::vector<StoryParagraph>& paragraphs,
+                                    std::size_t entity_count);
+
+/// @brief Reads a value written by encode_story_paragraphs(); entity indices not below
+///        @p entity_count are dropped.
+/// @return std::nullopt for an empty value (an index of schema 2) or one cut short or
+///         malformed.
+/// @throws std::bad_alloc only. Thread-safe.
+std::optional<std::vector<StoryParagraph>> decode_story_paragraphs(std::string_view value,
+                                                                   std::size_t entity_count);
 
 }  // namespace herald

@@ -54,6 +54,11 @@ enum Slot : Xapian::valueno {
     /// Story documents only: the number of words of each paragraph, in order, as decimal
     /// numbers separated by spaces (encode_lengths()), for passage scoring.
     kParagraphLengths = 5,
+    /// Story documents only (schema 3): every paragraph's text and entities,
+    /// encode_story_paragraphs(). A value slot, not the document data, because Xapian's glass
+    /// backend keeps values uncompressed and document data zlib-compressed: a story hit reads
+    /// its passages without inflating the whole article.
+    kStoryParagraphs = 6,
 };
 
 /// @brief The kParagraphLengths value of @p lengths.
@@ -64,7 +69,7 @@ std::vector<Xapian::termcount> decode_lengths(std::string_view value);
 
 /// Version of the index layout and analysis; part of every fingerprint, so a new version
 /// re-analyzes unchanged articles.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// Entity prefixes: boolean terms of canonical names as entity_key() folds them, so a
 /// filter never depends on case, apostrophe style or a possessive.
