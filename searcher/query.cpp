@@ -70,10 +70,24 @@ std::optional<std::string> excluded_only(std::string_view text) {
             ++i;
             continue;
         }
-        const std::size_t end = token_end(text, i);
+        std::size_t end = token_end(text, i);
         ++count;
-        if (text[i] != '-' || end - i < 2 || text[i + 1] == '-' || text[i + 1] == '(')
+        if (text[i] == '-' && i + 1 < text.size() && text[i + 1] == '(') {
+            // `-(a NEAR b)` (guard_positional_operators() brackets a negated chain): up to
+            // the matching bracket, which must end a token.
+            int depth = 0;
+            end = i + 1;
+            for (; end < text.size(); ++end) {
+                if (text[end] == '"') return std::nullopt;
+                if (text[end] == '(') ++depth;
+                if (text[end] == ')' && --depth == 0) break;
+            }
+            if (end == text.size() || (end + 1 < text.size() && !is_space(text[end + 1])))
+                return std::nullopt;
+            ++end;
+        } else if (text[i] != '-' || end - i < 2 || text[i + 1] == '-' || text[i + 1] == '(') {
             return std::nullopt;
+        }
         words += (words.empty() ? "" : " OR ") + std::string(text.substr(i + 1, end - i - 1));
         i = end;
     }
@@ -157,7 +171,214 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
     std::string field_;
 };
 
+// ---- NEAR / ADJ guard ------------------------------------------------------------------
+//
+// libxapian 1.4.22's QueryParser leaks the token it is reading when that token carries a
+// parse node (a word, or the window of `NEAR/n`) and it ends the parse with a syntax error:
+// 96 bytes per query. With Herald's flags every such error involves NEAR or ADJ, because
+// Xapian accepts these only between two single words (`near_expr ::= TERM NEAR TERM`) and
+// reads them in states that are easy to reach from user text: a negated or required chain
+// followed by another word (`-a NEAR b c`, `+a ADJ b c`), a chain after a word
+// (`c a NEAR b d`), a window after an operator or a phrase (`AND NEAR/2`, `-"a b" NEAR/2`),
+// a hyphenated word after the chain (`-a NEAR b-c`). The guard below hands the parser only
+// chains of single words, each chain in its own parentheses, where it never fails.
+
+bool is_query_space(unsigned cp) {
+    return Xapian::Unicode::is_whitespace(cp);
+}
+
+bool is_double_quote(unsigned cp) {
+    return cp == '"' || cp == 0x201c || cp == 0x201d;
+}
+
+// `NEAR`, `ADJ`, `NEAR/n`, `ADJ/n` (n > 0): the positional operators of Xapian's lexer.
+bool is_positional_operator(std::string_view token) {
+    for (std::string_view name : {std::string_view("NEAR"), std::string_view("ADJ")}) {
+        if (token == name) return true;
+        if (token.size() > name.size() + 1 && token.substr(0, name.size()) == name &&
+            token[name.size()] == '/') {
+            const std::string_view digits = token.substr(name.size() + 1);
+            if (std::all_of(digits.begin(), digits.end(),
+                            [](char c) { return c >= '0' && c <= '9'; }) &&
+                digits.find_first_not_of('0') != std::string_view::npos) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Whether a word run of @p text (Xapian's word characters) is `NEAR` or `ADJ`.
+bool mentions_positional_word(std::string_view text) {
+    std::string run;
+    for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it) {
+        if (Xapian::Unicode::is_wordchar(*it)) {
+            append_utf8(run, *it);
+            continue;
+        }
+        if (run == "NEAR" || run == "ADJ") return true;
+        run.clear();
+    }
+    return run == "NEAR" || run == "ADJ";
+}
+
+// A single word as Xapian's lexer reads one TERM: word characters, apostrophes inside,
+// an optional `title:` prefix; never an operator.
+bool is_single_word(std::string_view word) {
+    if (word.substr(0, 6) == "title:") word.remove_prefix(6);
+    if (word.empty() || word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
+        word == "NEAR" || word == "ADJ") {
+        return false;
+    }
+    bool previous_word_char = false;
+    for (Xapian::Utf8Iterator it(word.data(), word.size()); it != Xapian::Utf8Iterator(); ++it) {
+        const unsigned cp = *it;
+        if (Xapian::Unicode::is_wordchar(cp)) {
+            previous_word_char = true;
+        } else if (cp == '\'' && previous_word_char) {
+            Xapian::Utf8Iterator next = it;
+            ++next;
+            if (next == Xapian::Utf8Iterator() || !Xapian::Unicode::is_wordchar(*next))
+                return false;
+            previous_word_char = false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+[[noreturn]] void throw_misplaced(std::string_view op, std::string_view why) {
+    throw QueryError("cannot parse query: " + std::string(op) + " " + std::string(why) +
+                     " (NEAR and ADJ join single words, as in oil NEAR prices or oil NEAR/5 "
+                     "prices; write near in lower case to search for the word)");
+}
+
 }  // namespace
+
+std::string guard_positional_operators(std::string_view text) {
+    struct Token {
+        std::string_view space;  // white space before the token
+        std::string_view text;
+        bool outside = true;    // no double quote in it, not inside a quoted phrase
+        bool mentions = false;  // a NEAR or ADJ word outside quotes
+    };
+    // Quotes hide words from the guard only when they are read by Xapian as they are here:
+    // ASCII quotes opening and closing phrases. A quoted filter value (`source:"a b"`, which
+    // `""` escapes and only an ASCII quote ends), curly quotes or a quote in a range token
+    // make the guard read every NEAR and ADJ as an operator.
+    bool plain_quotes = text.find("\xe2\x80\x9c") == std::string_view::npos &&
+                        text.find("\xe2\x80\x9d") == std::string_view::npos;
+    for (const char* field : {"source:\"", "person:\"", "place:\"", "org:\""}) {
+        if (text.find(field) != std::string_view::npos) plain_quotes = false;
+    }
+    for (std::size_t b = 0; b < text.size();) {
+        const std::size_t e = std::min(text.find_first_of(" \t\n\r", b), text.size());
+        const std::string_view run = text.substr(b, e - b);
+        if (run.find("..") != std::string_view::npos && run.find('"') != std::string_view::npos) {
+            plain_quotes = false;
+        }
+        b = e + 1;
+    }
+    std::vector<Token> tokens;
+    {
+        bool in_quotes = false;
+        std::size_t space_begin = 0;
+        std::size_t token_begin = std::string_view::npos;
+        std::string unquoted;  // the token's characters outside quotes, quotes as spaces
+        const auto finish = [&](std::size_t at) {
+            Token t;
+            t.space = text.substr(space_begin, token_begin - space_begin);
+            t.text = text.substr(token_begin, at - token_begin);
+            t.outside = unquoted == t.text;
+            t.mentions = mentions_positional_word(unquoted);
+            tokens.push_back(t);
+            token_begin = std::string_view::npos;
+            space_begin = at;
+            unquoted.clear();
+        };
+        for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator();
+             ++it) {
+            const auto at = static_cast<std::size_t>(it.raw() - text.data());
+            const unsigned cp = *it;
+            if (is_query_space(cp)) {
+                if (token_begin != std::string_view::npos) finish(at);
+                continue;
+            }
+            if (token_begin == std::string_view::npos) token_begin = at;
+            if (is_double_quote(cp)) {
+                in_quotes = plain_quotes && !in_quotes;
+                unquoted += ' ';
+            } else if (in_quotes) {
+                unquoted += ' ';
+            } else {
+                append_utf8(unquoted, cp);
+            }
+        }
+        if (token_begin != std::string_view::npos) finish(text.size());
+    }
+    const auto is_operator = [&](std::size_t k) {
+        return k < tokens.size() && tokens[k].outside && is_positional_operator(tokens[k].text);
+    };
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        if (tokens[k].mentions && !is_operator(k)) {
+            throw_misplaced(tokens[k].text, "is not an operator Herald can read here");
+        }
+    }
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (std::size_t k = 0; k < tokens.size();) {
+        if (is_operator(k)) throw_misplaced(tokens[k].text, "needs a single word before it");
+        out.append(tokens[k].space);
+        if (!is_operator(k + 1)) {
+            out.append(tokens[k].text);
+            ++k;
+            continue;
+        }
+        // A chain `[+-(]w1 OP w2 OP ... wn[)]`: its first word may carry signs and opening
+        // brackets, its last closing brackets; it goes to the parser as `[+-(](w1 OP ... wn)[)]`.
+        std::string_view first = tokens[k].text;
+        const std::size_t lead = first.find_first_not_of("+-(");
+        if (lead == std::string_view::npos) {
+            throw_misplaced(tokens[k + 1].text, "needs a single word before it");
+        }
+        out.append(first.substr(0, lead));
+        first.remove_prefix(lead);
+        if (!tokens[k].outside || !is_single_word(first)) {
+            throw_misplaced(tokens[k + 1].text, "needs a single word before it");
+        }
+        out += '(';
+        out.append(first);
+        std::string_view trail;
+        std::size_t j = k;
+        const char kind = tokens[k + 1].text[0];  // 'N' or 'A'
+        while (is_operator(j + 1)) {
+            const std::string_view op = tokens[j + 1].text;
+            if (op[0] != kind) throw_misplaced(op, "follows the other operator in one chain");
+            if (j + 2 >= tokens.size() || !tokens[j + 2].outside) {
+                throw_misplaced(op, "needs a single word after it");
+            }
+            std::string_view word = tokens[j + 2].text;
+            if (!is_operator(j + 3)) {
+                const std::size_t close = word.find_last_not_of(')');
+                if (close != std::string_view::npos) {
+                    trail = word.substr(close + 1);
+                    word = word.substr(0, close + 1);
+                }
+            }
+            if (!is_single_word(word)) throw_misplaced(op, "needs a single word after it");
+            out += ' ';
+            out.append(op);
+            out += ' ';
+            out.append(word);
+            j += 2;
+        }
+        out += ')';
+        out.append(trail);
+        k = j + 1;
+    }
+    return out;
+}
 
 Xapian::Query date_range_query(std::string_view from, std::string_view to) {
     std::string lo, hi;
@@ -235,7 +456,8 @@ ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op)
     // Xapian's parser would bind them to the neighbouring word only.
     std::vector<Xapian::Query> filters;
     const std::string rest = extract_filters(text, filters);
-    std::string normalized = normalize_for_terms(rest);
+    // Never hand libxapian 1.4.22's parser a NEAR/ADJ shape it leaks on (see the guard).
+    std::string normalized = guard_positional_operators(normalize_for_terms(rest));
     // Only excluded words ("-oil -gas"): everything except them, like `NOT oil NOT gas`.
     const std::optional<std::string> excluded = excluded_only(normalized);
     const bool only_excluded = excluded.has_value();
