@@ -53,6 +53,21 @@ struct ParsedQuery {
     Xapian::Query combined() const;
 };
 
+/// @brief Makes the positional operators of @p text safe for libxapian 1.4.22's QueryParser.
+///
+/// That parser leaks 96 bytes per query when a syntax error stops it at a token holding a
+/// parse node (a word, a `NEAR/n` window), and with Herald's flags such errors all come from
+/// NEAR and ADJ outside a chain of single words: `-a NEAR b c`, `+a ADJ b c`, `c a NEAR b d`,
+/// `-a NEAR b-c`, `AND NEAR/2`, `-"a b" NEAR/2`. This function puts every chain
+/// `w1 OP w2 ... OP wn` (OP one of `NEAR`, `ADJ`, `NEAR/n`, `ADJ/n`; each w a single word,
+/// optionally `title:`-prefixed; the first may carry `+`, `-` and `(`, the last `)`) in
+/// parentheses, which keeps its meaning (`-a NEAR b c` is `-(a NEAR b) c`), and refuses any
+/// other upper-case `NEAR` or `ADJ` outside quotes. Text inside double quotes is untouched.
+/// @param text a query after normalize_for_terms().
+/// @return @p text with each chain bracketed (white space between tokens kept).
+/// @throws QueryError naming the operator when a NEAR or ADJ is not between two single words.
+std::string guard_positional_operators(std::string_view text);
+
 /// Bounds on what one query may ask for.
 struct QueryLimits {
     std::size_t max_bytes = 1024;  ///< query string length in bytes
@@ -70,21 +85,6 @@ struct QueryLimits {
 ///        ends `2024-06-01..`), inclusive, on the publication time.
 ///        The text goes through normalize_for_terms() first, as indexed text does.
 ///        English stop words (make_stopper()) are dropped beside other words under either
-/// @brief Makes the positional operators of @p text safe for libxapian 1.4.22's QueryParser.
-///
-/// That parser leaks 96 bytes per query when a syntax error stops it at a token holding a
-/// parse node (a word, a `NEAR/n` window), and with Herald's flags such errors all come from
-/// NEAR and ADJ outside a chain of single words: `-a NEAR b c`, `+a ADJ b c`, `c a NEAR b d`,
-/// `-a NEAR b-c`, `AND NEAR/2`, `-"a b" NEAR/2`. This function puts every chain
-/// `w1 OP w2 ... OP wn` (OP one of `NEAR`, `ADJ`, `NEAR/n`, `ADJ/n`; each w a single word,
-/// optionally `title:`-prefixed; the first may carry `+`, `-` and `(`, the last `)`) in
-/// parentheses, which keeps its meaning (`-a NEAR b c` is `-(a NEAR b) c`), and refuses any
-/// other upper-case `NEAR` or `ADJ` outside quotes. Text inside double quotes is untouched.
-/// @param text a query after normalize_for_terms().
-/// @return @p text with each chain bracketed (white space between tokens kept).
-/// @throws QueryError naming the operator when a NEAR or ADJ is not between two single words.
-std::string guard_positional_operators(std::string_view text);
-
 ///        operator, but kept in phrases and after `+` (Xapian's QueryParser does so).
 ///
 /// Not thread-safe (it owns a Xapian::QueryParser): one per thread.
