@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 
@@ -22,7 +23,7 @@ using nlohmann::json;
 constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, OPTIONS";
 
 std::string_view path_of(std::string_view target) {
-    return target.substr(0, std::min(target.find('?'), target.size()));
+    return target_path(target);
 }
 
 std::string_view query_of(std::string_view target) {
@@ -174,7 +175,21 @@ Response get_entities(RequestContext& ctx, const Request& req) {
     return json_response(req, json{{"type", type}, {"prefix", prefix}, {"entities", out}});
 }
 
+// Liveness: answered on the network thread, so a server that is only busy is never reported
+// dead; the figures are those of the index as the workers last opened it.
 Response get_healthz(RequestContext& ctx, const Request& req) {
+    json body{{"status", "ok"}};
+    if (ctx.metrics) {
+        body["documents"] = ctx.metrics->index_documents();
+        body["revision"] = ctx.metrics->index_revision();
+    }
+    auto res = json_response(req, body);
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+// Readiness: a worker reads the index (so it waits in the search queue and may answer 503).
+Response get_readyz(RequestContext& ctx, const Request& req) {
     Searcher& searcher = searcher_of(ctx);
     const Xapian::Database& db = searcher.database();
     return json_response(req, json{{"status", "ok"},
@@ -231,7 +246,8 @@ const std::vector<RouteEntry>& route_entries() {
         {{"post_search", "POST", "/api/search", Runs::on_worker}, post_search},
         {{"get_article", "GET", "/api/articles/", Runs::on_worker}, get_article},
         {{"get_entities", "GET", "/api/entities", Runs::on_worker}, get_entities},
-        {{"get_healthz", "GET", "/healthz", Runs::on_worker}, get_healthz},
+        {{"get_healthz", "GET", "/healthz", Runs::on_network_thread}, get_healthz},
+        {{"get_readyz", "GET", "/readyz", Runs::on_worker}, get_readyz},
         {{"get_metrics", "GET", "/metrics", Runs::on_network_thread}, get_metrics},
         {{"get_page", "GET", "", Runs::on_network_thread}, get_page},
         {{"options_preflight", "OPTIONS", "*", Runs::on_network_thread}, options_preflight},
@@ -424,6 +440,27 @@ SearchRequest parse_search_request(const std::vector<std::pair<std::string, std:
     return r;
 }
 
+// The message of every 503 index_unavailable: the cause names the server's files, so it
+// goes to the server's log (WorkerPool), never to clients.
+constexpr const char* kIndexUnavailable = "the index cannot be read; retry shortly";
+
+std::string_view target_path(std::string_view target) {
+    const auto starts_with_ci = [&](std::string_view prefix) {
+        if (target.size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(target[i])) != prefix[i]) return false;
+        }
+        return true;
+    };
+    if (starts_with_ci("http://") || starts_with_ci("https://")) {
+        const std::size_t authority = target.find("//") + 2;
+        const std::size_t path = target.find_first_of("/?#", authority);
+        if (path == std::string_view::npos || target[path] != '/') return "/";
+        target.remove_prefix(path);
+    }
+    return target.substr(0, std::min(target.find('?'), target.size()));
+}
+
 HttpError classify_error(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
@@ -439,10 +476,10 @@ HttpError classify_error(std::exception_ptr error) {
         return {413, "too_large", e.what()};
     } catch (const Overloaded& e) {
         return {503, "overloaded", e.what()};
-    } catch (const Xapian::Error& e) {
-        return {503, "index_unavailable", e.get_description()};
-    } catch (const std::runtime_error& e) {
-        return {503, "index_unavailable", e.what()};
+    } catch (const Xapian::Error&) {
+        return {503, "index_unavailable", kIndexUnavailable};
+    } catch (const std::runtime_error&) {
+        return {503, "index_unavailable", kIndexUnavailable};
     } catch (const std::exception& e) {
         return {500, "internal", e.what()};
     } catch (...) {

@@ -5,7 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <string>
+#include <thread>
 
 int main(int argc, char** argv) {
     herald::server::ServerOptions options;
@@ -36,8 +40,11 @@ int main(int argc, char** argv) {
     app.add_option("--idle-timeout-ms", idle_timeout_ms, "keep-alive idle time between requests")
         ->capture_default_str()
         ->check(CLI::Range(1u, 3'600'000u));
-    app.add_option("--max-connections", options.max_connections, "open connections at most")
-        ->capture_default_str();
+    auto* max_connections =
+        app.add_option("--max-connections", options.max_connections,
+                       "open connections at most (checked against the open-file limit, whose "
+                       "soft value is raised to the hard one at start-up)")
+            ->capture_default_str();
     app.add_option("--language", options.language, "stemming language of queries")
         ->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "no access log (one JSON line per request on stderr)");
@@ -67,6 +74,30 @@ int main(int argc, char** argv) {
     options.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
     options.worker_delay = std::chrono::milliseconds(delay_ms);
     if (!quiet) options.access_log = &std::cerr;
+
+    // Each connection is a descriptor: raise the soft limit to the hard one, then make sure
+    // the connections fit (a server past its limit could not even answer /healthz).
+    const unsigned workers =
+        options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+    const std::uint64_t open_files = herald::server::raise_open_file_limit();
+    const std::size_t fit = herald::server::connections_that_fit(
+        options.max_connections, open_files, workers, options.reserve_connections);
+    if (fit < options.max_connections) {
+        const std::uint64_t needed =
+            options.max_connections +
+            herald::server::descriptors_besides_connections(workers, options.reserve_connections);
+        const std::string why = "--max-connections " + std::to_string(options.max_connections) +
+                                " needs about " + std::to_string(needed) +
+                                " open files, but the limit (RLIMIT_NOFILE, hard) is " +
+                                std::to_string(open_files);
+        if (max_connections->count() > 0 || fit == 0) {
+            std::cerr << "herald-server: " << why << "; raise it (ulimit -n, systemd "
+                      << "LimitNOFILE=) or lower --max-connections (at most " << fit << " fit)\n";
+            return 2;
+        }
+        std::cerr << "herald-server: " << why << "; serving at most " << fit << " connections\n";
+        options.max_connections = fit;
+    }
 
     try {
         herald::server::Server server(options);

@@ -9,15 +9,20 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <cmath>
 #include <csignal>
 #include <ctime>
+#include <iostream>
+#include <limits>
 #include <list>
 #include <optional>
 
@@ -27,6 +32,38 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+// --- descriptor limit -------------------------------------------------------------------
+
+std::uint64_t raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur != limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::uint64_t>::max();
+    return static_cast<std::uint64_t>(limit.rlim_cur);
+}
+
+std::uint64_t descriptors_besides_connections(unsigned workers, std::size_t reserve_connections) {
+    // Standard streams, listener, epoll, eventfd, timers, signal pipe and a margin; a glass
+    // database holds about 8 files open, and a worker may hold two generations at a switch.
+    constexpr std::uint64_t kProcess = 32;
+    constexpr std::uint64_t kPerWorker = 2 * 12;
+    return kProcess + kPerWorker * std::max(1u, workers) + reserve_connections;
+}
+
+std::size_t connections_that_fit(std::size_t max_connections,
+                                 std::uint64_t open_file_limit,
+                                 unsigned workers,
+                                 std::size_t reserve_connections) {
+    const std::uint64_t besides = descriptors_besides_connections(workers, reserve_connections);
+    if (open_file_limit <= besides) return 0;
+    const std::uint64_t room = open_file_limit - besides;
+    return room >= max_connections ? max_connections : static_cast<std::size_t>(room);
+}
 
 // --- worker pool ------------------------------------------------------------------------
 
@@ -82,6 +119,7 @@ void WorkerPool::stop() {
 void WorkerPool::run_worker() {
     std::optional<Searcher> searcher;
     std::string error;
+    std::string logged;  // the last cause written to stderr, so a lasting fault logs once
 
     // Moves the Searcher to the newest revision, or opens the index anew after a swap.
     auto refresh = [&] {
@@ -101,6 +139,11 @@ void WorkerPool::run_worker() {
             } catch (const std::exception& e) {
                 // Keep serving the old revision if there is one (its files stay open).
                 if (!searcher) error = e.what();
+                // Clients get a fixed message (classify_error); the cause goes to the log.
+                if (logged != e.what()) {
+                    logged = e.what();
+                    std::cerr << "herald-server: cannot open the index: " << logged << std::endl;
+                }
             }
         }
         if (searcher && metrics_) {
@@ -140,7 +183,9 @@ struct Shared;
 
 class Session : public std::enable_shared_from_this<Session> {
    public:
-    Session(tcp::socket&& socket, Shared& shared);
+    /// @param overflow accepted beyond max_connections: one request, and only /healthz and
+    ///        /metrics are served (ServerOptions::reserve_connections).
+    Session(tcp::socket&& socket, Shared& shared, bool overflow = false);
     ~Session();
     void start() {
         net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_next(); });
@@ -172,6 +217,9 @@ class Session : public std::enable_shared_from_this<Session> {
                   Clock::time_point start);
     void write_next();
     void on_write(beast::error_code ec, std::size_t n);
+    // A connection over the limit has at most a second for its one request, so idle clients
+    // cannot hold the reserve kept for health checks.
+    std::chrono::milliseconds overflow_timeout() const;
     void close();
 
     beast::tcp_stream stream_;
@@ -181,6 +229,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Shared& shared_;
     bool reading_ = false, writing_ = false, read_closed_ = false, stopping_ = false,
          closed_ = false;
+    bool overflow_;
 };
 
 struct Shared {
@@ -192,6 +241,7 @@ struct Shared {
     std::mutex sessions_mutex;
     std::list<std::weak_ptr<Session>> sessions;
     std::atomic<std::size_t> connections{0};
+    std::atomic<std::size_t> overflow_connections{0};  // beyond max_connections
     std::atomic<bool> stopping{false};
 
     explicit Shared(ServerOptions o)
@@ -226,13 +276,17 @@ struct Shared {
     }
 };
 
-Session::Session(tcp::socket&& socket, Shared& shared)
-    : stream_(std::move(socket)), shared_(shared) {
-    ++shared_.connections;
+Session::Session(tcp::socket&& socket, Shared& shared, bool overflow)
+    : stream_(std::move(socket)), shared_(shared), overflow_(overflow) {
+    ++(overflow_ ? shared_.overflow_connections : shared_.connections);
+}
+
+std::chrono::milliseconds Session::overflow_timeout() const {
+    return std::min(shared_.options.header_timeout, std::chrono::milliseconds{1000});
 }
 
 Session::~Session() {
-    --shared_.connections;
+    --(overflow_ ? shared_.overflow_connections : shared_.connections);
 }
 
 void Session::close() {
@@ -253,8 +307,9 @@ void Session::read_next() {
         read_request();
         return;
     }
-    // Idle between requests: wait for the first byte of the next one.
-    stream_.expires_after(shared_.options.idle_timeout);
+    // Idle between requests: wait for the first byte of the next one (a connection over the
+    // limit gets no more time than a request has).
+    stream_.expires_after(overflow_ ? overflow_timeout() : shared_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->on_first_bytes(ec, n);
@@ -275,7 +330,7 @@ void Session::read_request() {
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
     parser_->body_limit(shared_.options.body_limit);
     // The whole request must arrive within the header timeout of its first byte.
-    stream_.expires_after(shared_.options.header_timeout);
+    stream_.expires_after(overflow_ ? overflow_timeout() : shared_.options.header_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
@@ -341,11 +396,27 @@ void Session::dispatch_request(std::shared_ptr<Request> req) {
 
     std::string method(req->method_string());
     std::string target(req->target());
-    std::string path = target.substr(0, std::min(target.find('?'), target.size()));
+    std::string path(target_path(target));
     const Route* route = find_route(method, target);
     std::string_view route_name = route ? route->name : std::string_view("none");
     bool method_ok =
         route && (route->method == method || (route->method == "GET" && method == "HEAD"));
+
+    if (overflow_) {
+        // Over the connection limit: health and metrics only, then close.
+        read_closed_ = true;
+        if (route_name != "get_healthz" && route_name != "get_metrics") {
+            auto res = error_response(
+                classify_error(std::make_exception_ptr(Overloaded(
+                    "the server is at its connection limit (" +
+                    std::to_string(shared_.options.max_connections) + "); retry shortly"))),
+                *req);
+            res.keep_alive(false);
+            complete(slot, std::move(res), route_name, method, path, start);
+            return;
+        }
+        req->keep_alive(false);
+    }
 
     if (route && method_ok && route->runs == Runs::on_worker) {
         auto self = shared_from_this();
@@ -423,7 +494,9 @@ void Session::on_write(beast::error_code ec, std::size_t) {
 class Listener : public std::enable_shared_from_this<Listener> {
    public:
     Listener(Shared& shared, tcp::endpoint endpoint)
-        : shared_(shared), acceptor_(net::make_strand(shared.ioc)) {
+        : shared_(shared),
+          acceptor_(net::make_strand(shared.ioc)),
+          backoff_(acceptor_.get_executor()) {
         beast::error_code ec;
         acceptor_.open(endpoint.protocol(), ec);
         if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -439,10 +512,31 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     void start() { accept(); }
 
+    /// @brief Writes a 503 `overloaded` answer on @p socket without reading from it, then
+    ///        closes it: for a connection beyond max_connections and the reserve.
+    static void refuse(tcp::socket& socket, Shared& shared) {
+        Request req;
+        req.version(11);
+        auto res = error_response(
+            classify_error(std::make_exception_ptr(
+                Overloaded("the server is at its connection limit (" +
+                           std::to_string(shared.options.max_connections) + "); retry shortly"))),
+            req);
+        res.keep_alive(false);
+        shared.metrics.request_started();
+        shared.metrics.request_finished("none", 503, 0.0);
+        beast::error_code ec;
+        socket.non_blocking(true, ec);  // never wait for a client that reads nothing
+        http::write(socket, res, ec);
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+        socket.close(ec);
+    }
+
     void stop() {
         net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
             beast::error_code ec;
             self->acceptor_.close(ec);
+            self->backoff_.cancel();
         });
     }
 
@@ -457,13 +551,30 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     void on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-        if (!ec) {
-            if (shared_.connections.load() >= shared_.options.max_connections) {
-                beast::error_code ignored;
-                socket.close(ignored);
+        if (ec) {
+            // EMFILE and kin: the connection stays in the backlog, so accepting again at once
+            // fails again at once (a busy loop). Wait, then try again.
+            if (!backing_off_) {
+                std::cerr << "herald-server: accept failed (" << ec.message()
+                          << "); retrying every " << shared_.options.accept_backoff.count() << " ms"
+                          << std::endl;
+            }
+            backing_off_ = true;
+            backoff_.expires_after(shared_.options.accept_backoff);
+            backoff_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+                if (!wait_ec && self->acceptor_.is_open()) self->accept();
+            });
+            return;
+        }
+        backing_off_ = false;
+        {
+            const bool over = shared_.connections.load() >= shared_.options.max_connections;
+            if (over &&
+                shared_.overflow_connections.load() >= shared_.options.reserve_connections) {
+                refuse(socket, shared_);
             } else {
                 socket.set_option(tcp::no_delay(true), ec);
-                auto session = std::make_shared<Session>(std::move(socket), shared_);
+                auto session = std::make_shared<Session>(std::move(socket), shared_, over);
                 {
                     std::lock_guard<std::mutex> lock(shared_.sessions_mutex);
                     // Forget sessions that are gone, so the list stays as long as the live ones.
@@ -479,6 +590,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     Shared& shared_;
     tcp::acceptor acceptor_;
+    net::steady_timer backoff_;
+    bool backing_off_ = false;
 };
 
 }  // namespace

@@ -226,8 +226,8 @@ TEST_CASE("the route table names each handler and maps paths and methods", "[ser
     std::vector<std::string> names;
     for (const auto& r : routes()) names.emplace_back(r.name);
     CHECK(names == std::vector<std::string>{"get_search", "post_search", "get_article",
-                                            "get_entities", "get_healthz", "get_metrics",
-                                            "get_page", "options_preflight"});
+                                            "get_entities", "get_healthz", "get_readyz",
+                                            "get_metrics", "get_page", "options_preflight"});
     CHECK(find_route("GET", "/api/search?q=x")->name == "get_search");
     CHECK(find_route("POST", "/api/search")->name == "post_search");
     CHECK(find_route("GET", "/api/articles/a1")->name == "get_article");

@@ -12,11 +12,28 @@
 
 namespace herald {
 
+/// @brief @p text with each NUL byte written as the two characters `\0`, so that a message
+///        quoting user text survives what() (a C string) whole.
+inline std::string with_visible_nul(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\0')
+            out += "\\0";
+        else
+            out += c;
+    }
+    return out;
+}
+
 /// A query that cannot be run: the message names the problem and is fit for a user.
 /// The server maps it to HTTP 400; herald-search exits 1.
 class QueryError : public std::invalid_argument {
    public:
-    using std::invalid_argument::invalid_argument;
+    /// @param message for a person; NUL bytes in it are shown as `\0` (with_visible_nul()).
+    explicit QueryError(const std::string& message)
+        : std::invalid_argument(with_visible_nul(message)) {}
+    explicit QueryError(const char* message) : std::invalid_argument(message) {}
 };
 
 /// @brief How plain words of a query combine (Xapian::QueryParser::set_default_op).

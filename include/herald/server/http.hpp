@@ -36,8 +36,9 @@ struct Route {
 };
 
 /// @brief The route table, in match order: get_search, post_search (the same parameters in a
-///        form body, for queries too long for a URL), get_article, get_entities, get_healthz,
-///        get_metrics, get_page, options_preflight.
+///        form body, for queries too long for a URL), get_article, get_entities, get_healthz
+///        (liveness, on the network thread: never waits behind searches), get_readyz
+///        (readiness: a worker reads the index), get_metrics, get_page, options_preflight.
 const std::vector<Route>& routes();
 
 /// @brief The route for @p method and @p target (path plus query string), matched on the path
@@ -74,7 +75,8 @@ struct HttpError {
 ///        QueryError / std::invalid_argument → 400 bad_request; NotFound → 404;
 ///        MethodNotAllowed → 405 (with an Allow header); TooLarge → 413; Overloaded → 503
 ///        with Retry-After; std::runtime_error and Xapian::Error (the index cannot be read)
-///        → 503 index_unavailable with Retry-After; anything else → 500 internal.
+///        → 503 index_unavailable with Retry-After and a fixed message (the cause, which
+///        names files of the server, is not shown to clients); anything else → 500 internal.
 /// @param error a caught exception (std::current_exception()).
 HttpError classify_error(std::exception_ptr error);
 
@@ -82,9 +84,9 @@ HttpError classify_error(std::exception_ptr error);
 ///        HTTP version and keep-alive (413 always closes the connection).
 Response error_response(const HttpError& error, const Request& request);
 
-/// The page or resource does not exist (→ 404).
+/// The page or resource does not exist (→ 404). NUL bytes of the message are shown as `\0`.
 struct NotFound : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit NotFound(const std::string& message) : std::runtime_error(with_visible_nul(message)) {}
 };
 /// The path exists but not with this method (→ 405); `allow` lists the methods.
 struct MethodNotAllowed : std::runtime_error {
@@ -96,10 +98,16 @@ struct MethodNotAllowed : std::runtime_error {
 struct TooLarge : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-/// Every worker is busy and the queue is full (→ 503 with Retry-After).
+/// Every worker is busy and the queue is full, or the connection limit is reached
+/// (→ 503 with Retry-After).
 struct Overloaded : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+/// @brief The path of a request target: origin-form `/a/b?x` gives `/a/b`; absolute-form
+///        `http://host:8080/a/b?x` (RFC 9112 §3.2.2, any case of the scheme) gives `/a/b`, and
+///        `/` when it has no path. The asterisk-form `*` stays `*`.
+std::string_view target_path(std::string_view target);
 
 /// @brief Decodes one component of an `application/x-www-form-urlencoded` query string:
 ///        `%XX` is the byte XX (`%2B` is '+'), '+' is a space when @p plus_is_space.

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -41,14 +42,41 @@ struct ServerOptions {
     /// Requests of one connection read ahead (HTTP pipelining) before their responses are
     /// written; reading pauses at this many.
     std::size_t max_queued_responses = 8;
-    std::size_t max_connections = 10'000;  ///< connections beyond are closed at accept
-    std::string language = "en";           ///< stemming language of queries
+    /// Connections served at once. herald-server checks it against the open-file limit
+    /// (check_connection_limit()).
+    std::size_t max_connections = 10'000;
+    /// Connections accepted beyond max_connections that may each send one request: /healthz
+    /// and /metrics are answered, anything else gets 503 `overloaded` with Retry-After; then
+    /// the connection closes. Beyond these, a connection gets that 503 at once and is closed.
+    std::size_t reserve_connections = 32;
+    /// After accept() fails (EMFILE, ENFILE, ENOBUFS, ...), the listener waits this long before
+    /// accepting again instead of retrying at once (which spins: the pending connection stays).
+    std::chrono::milliseconds accept_backoff{100};
+    std::string language = "en";  ///< stemming language of queries
     /// For tests only: each search worker sleeps this long before every job, so that a test
     /// can hold a request in flight (graceful stop, overload). Zero in production.
     std::chrono::milliseconds worker_delay{0};
     /// Where the access log goes (one JSON line per request); nullptr: no access log.
     std::ostream* access_log = nullptr;
 };
+
+/// @brief Raises the soft RLIMIT_NOFILE of the process to its hard limit.
+/// @return the soft limit in force afterwards (raised or not); UINT64_MAX when unlimited.
+std::uint64_t raise_open_file_limit();
+
+/// @brief Descriptors herald-server needs besides its max_connections connections: the
+///        listener, the event loop, standard streams and logs, the index files each search
+///        worker keeps open (through a generation switch, two generations), and
+///        reserve_connections.
+std::uint64_t descriptors_besides_connections(unsigned workers, std::size_t reserve_connections);
+
+/// @brief Checks @p max_connections against @p open_file_limit.
+/// @return the connections that fit: @p max_connections when it fits, else the most that do
+///         (0 when none do).
+std::size_t connections_that_fit(std::size_t max_connections,
+                                 std::uint64_t open_file_limit,
+                                 unsigned workers,
+                                 std::size_t reserve_connections);
 
 /// @brief A fixed pool of threads, each owning a Searcher over the same index, fed from a
 ///        bounded queue. Before each job a worker moves its Searcher to the newest revision

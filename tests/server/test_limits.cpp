@@ -1,0 +1,378 @@
+// herald-server under hostile clients and at its limits (issue 12): the open-file limit, a
+// failing accept() (EMFILE), the connection limit, health checks while the search queue is
+// full, absolute-form request targets, and what error messages show.
+#include <herald/index/index_job.hpp>
+#include <herald/server/server.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support.hpp"
+
+using namespace herald;
+using namespace herald::server;
+using nlohmann::json;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+const std::filesystem::path& limits_index() {
+    static test::TempDir tmp;
+    static const std::filesystem::path dir = [] {
+        IndexJobOptions options;
+        options.index_dir = tmp / "idx";
+        options.inputs = {test::data_dir() / "entities.jsonl"};
+        options.quiet = true;
+        options.entities = false;
+        options.threads = 1;
+        std::ostringstream out, err;
+        if (run_index_job(options, out, err) != kExitOk) throw std::runtime_error(err.str());
+        return options.index_dir;
+    }();
+    return dir;
+}
+
+class LimitServer {
+   public:
+    explicit LimitServer(ServerOptions options) {
+        options.index_dir = limits_index();
+        options.port = 0;
+        if (options.workers == 0) options.workers = 1;
+        server_ = std::make_unique<Server>(options);
+        thread_ = std::thread([this] { server_->run(); });
+    }
+    ~LimitServer() {
+        server_->stop();
+        thread_.join();
+    }
+    unsigned short port() const { return server_->port(); }
+
+   private:
+    std::unique_ptr<Server> server_;
+    std::thread thread_;
+};
+
+// Sends @p bytes on a fresh connection and reads until the server closes it (or 5 s pass).
+std::string send_and_read(unsigned short port, const std::string& bytes) {
+    net::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    struct timeval tv {
+        5, 0
+    };
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    boost::system::error_code ec;
+    if (!bytes.empty()) net::write(socket, net::buffer(bytes), ec);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        std::size_t n = socket.read_some(net::buffer(buf), ec);
+        if (ec) break;
+        out.append(buf, n);
+    }
+    return out;
+}
+
+std::string get_request(const std::string& target) {
+    return "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+}
+
+unsigned status_of(const std::string& response) {
+    if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+    return static_cast<unsigned>(std::stoi(response.substr(9, 3)));
+}
+
+std::string body_of(const std::string& response) {
+    auto at = response.find("\r\n\r\n");
+    return at == std::string::npos ? std::string() : response.substr(at + 4);
+}
+
+// CPU seconds (user + system) the process @p pid has used.
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+struct Child {
+    pid_t pid = -1;
+    int out = -1;  // stdout
+    int err = -1;  // stderr
+};
+
+// Starts herald-server with the open-file limit @p soft:@p hard and @p args.
+Child spawn_server(rlim_t soft, rlim_t hard, std::vector<std::string> args) {
+    const std::string index = limits_index().string();
+    int out[2], err[2];
+    REQUIRE(pipe(out) == 0);
+    REQUIRE(pipe(err) == 0);
+    std::vector<std::string> argv_s = {"herald-server", "--index", index, "--quiet"};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+        rlimit limit{soft, hard};
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
+        execv(HERALD_SERVER_BINARY, argv.data());
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    return {pid, out[0], err[0]};
+}
+
+std::string read_line(int fd) {
+    std::string line;
+    char c;
+    while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+    return line;
+}
+
+std::string read_all(int fd) {
+    std::string all;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) all.append(buf, static_cast<std::size_t>(n));
+    return all;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("the soft open-file limit is raised to the hard one", "[server]") {
+    rlimit before{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &before) == 0);
+    if (before.rlim_max == RLIM_INFINITY || before.rlim_max < 128) {
+        WARN("no finite hard limit to raise to");
+        return;
+    }
+    rlimit lowered{64, before.rlim_max};
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    CHECK(raise_open_file_limit() == before.rlim_max);
+    rlimit after{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &after) == 0);
+    CHECK(after.rlim_cur == before.rlim_max);
+}
+
+TEST_CASE("connections are checked against the open-file limit", "[server]") {
+    // 32 for the process, 24 per worker, plus the reserve.
+    CHECK(descriptors_besides_connections(2, 32) == 32 + 48 + 32);
+    CHECK(connections_that_fit(10'000, 1'048'576, 2, 32) == 10'000);
+    CHECK(connections_that_fit(10'000, 1'024, 2, 32) == 1'024 - 112);
+    CHECK(connections_that_fit(100, 212, 2, 32) == 100);
+    CHECK(connections_that_fit(100, 211, 2, 32) == 99);
+    CHECK(connections_that_fit(100, 112, 2, 32) == 0);
+}
+
+#ifdef HERALD_SERVER_BINARY
+TEST_CASE("a --max-connections above the open-file limit is refused with exit code 2", "[server]") {
+    Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--max-connections", "1000"});
+    const std::string err = read_all(child.err);
+    CHECK(wait_exit(child.pid) == 2);
+    CHECK_THAT(err, Catch::Contains("--max-connections 1000 needs about"));
+    CHECK_THAT(err, Catch::Contains("LimitNOFILE"));
+    close(child.out);
+    close(child.err);
+}
+
+TEST_CASE("with the default --max-connections a low limit lowers it, with a note", "[server]") {
+    Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--threads", "1"});
+    const std::string listening = read_line(child.out);
+    std::smatch m;
+    REQUIRE(std::regex_search(listening, m, std::regex(R"(127\.0\.0\.1:(\d+)/)")));
+    const auto port = static_cast<unsigned short>(std::stoi(m[1]));
+    // Serving (so its SIGTERM handler is in place).
+    CHECK(status_of(send_and_read(port, get_request("/healthz"))) == 200);
+    REQUIRE(kill(child.pid, SIGTERM) == 0);
+    const std::string err = read_all(child.err);
+    CHECK(wait_exit(child.pid) == 0);
+    // 256 - (32 + 24 + 32)
+    CHECK_THAT(err, Catch::Contains("serving at most 168 connections"));
+    close(child.out);
+    close(child.err);
+}
+
+TEST_CASE("accept() failing with EMFILE backs off instead of spinning, then serves again",
+          "[server]") {
+    Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--threads", "1"});
+    const std::string listening = read_line(child.out);
+    std::smatch m;
+    REQUIRE(std::regex_search(listening, m, std::regex(R"(127\.0\.0\.1:(\d+)/)")));
+    const auto port = static_cast<unsigned short>(std::stoi(m[1]));
+    REQUIRE(status_of(send_and_read(port, get_request("/healthz"))) == 200);
+
+    // Leave the server no descriptor to accept with, then connect: each accept() fails.
+    rlimit none{4, 256};
+    REQUIRE(prlimit(child.pid, RLIMIT_NOFILE, &none, nullptr) == 0);
+    net::io_context ioc;
+    std::vector<tcp::socket> clients;
+    for (int i = 0; i < 20; ++i) {
+        clients.emplace_back(ioc);
+        clients.back().connect({net::ip::make_address("127.0.0.1"), port});
+    }
+    const double cpu_before = cpu_seconds(child.pid);
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const double cpu = cpu_seconds(child.pid) - cpu_before;
+    INFO("CPU seconds over 2 s of EMFILE: " << cpu);
+    CHECK(cpu < 0.1);  // under 5% of one core (a busy loop takes the whole 2 s)
+
+    // Descriptors back: the waiting connections are accepted and health checks answered.
+    rlimit back{256, 256};
+    REQUIRE(prlimit(child.pid, RLIMIT_NOFILE, &back, nullptr) == 0);
+    clients.clear();
+    CHECK(status_of(send_and_read(port, get_request("/healthz"))) == 200);
+    REQUIRE(kill(child.pid, SIGTERM) == 0);
+    const std::string err = read_all(child.err);
+    CHECK(wait_exit(child.pid) == 0);
+    CHECK_THAT(err, Catch::Contains("accept failed"));
+    close(child.out);
+    close(child.err);
+}
+#endif
+
+TEST_CASE("at the connection limit health and metrics are answered, other requests get 503",
+          "[server]") {
+    ServerOptions options;
+    options.max_connections = 2;
+    options.reserve_connections = 2;
+    LimitServer server(options);
+    net::io_context ioc;
+    // Two idle keep-alive connections fill the limit.
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 2; ++i) {
+        idle.emplace_back(ioc);
+        idle.back().connect({net::ip::make_address("127.0.0.1"), server.port()});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both accepted
+
+    const std::string health = send_and_read(server.port(), get_request("/healthz"));
+    CHECK(status_of(health) == 200);
+    CHECK(status_of(send_and_read(server.port(), get_request("/metrics"))) == 200);
+    const std::string search = send_and_read(server.port(), get_request("/api/search?q=oil"));
+    CHECK(status_of(search) == 503);
+    CHECK_THAT(search, Catch::Contains("Retry-After: 1"));
+    CHECK_THAT(search, Catch::Contains("Connection: close"));
+    CHECK(json::parse(body_of(search))["error"]["code"] == "overloaded");
+    CHECK_THAT(body_of(search), Catch::Contains("connection limit (2)"));
+
+    // Two more idle connections fill the reserve: the next one is answered 503 at once,
+    // before it sends anything.
+    for (int i = 0; i < 2; ++i) {
+        idle.emplace_back(ioc);
+        idle.back().connect({net::ip::make_address("127.0.0.1"), server.port()});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string refused = send_and_read(server.port(), "");
+    CHECK(status_of(refused) == 503);
+    CHECK(json::parse(body_of(refused))["error"]["code"] == "overloaded");
+
+    // Idle connections over the limit get one second; then the reserve is free again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    CHECK(status_of(send_and_read(server.port(), get_request("/healthz"))) == 200);
+}
+
+TEST_CASE("/healthz does not wait in the search queue; /readyz does", "[server]") {
+    ServerOptions options;
+    options.workers = 1;
+    options.queue_limit = 0;
+    options.worker_delay = std::chrono::milliseconds{800};
+    LimitServer server(options);
+    auto busy = std::async(std::launch::async, [&] {
+        return send_and_read(server.port(), get_request("/api/search?q=floods"));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the worker holds it
+    const auto started = std::chrono::steady_clock::now();
+    const std::string health = send_and_read(server.port(), get_request("/healthz"));
+    const auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(status_of(health) == 200);
+    CHECK(json::parse(body_of(health))["status"] == "ok");
+    CHECK(waited < std::chrono::milliseconds(300));
+    CHECK(status_of(send_and_read(server.port(), get_request("/readyz"))) == 503);
+    CHECK(status_of(busy.get()) == 200);
+    const json ready = json::parse(body_of(send_and_read(server.port(), get_request("/readyz"))));
+    CHECK(ready["documents"] == 6);
+    // /healthz shows the index as the worker last opened it.
+    CHECK(json::parse(
+              body_of(send_and_read(server.port(), get_request("/healthz"))))["documents"] == 6);
+}
+
+TEST_CASE("absolute-form request targets route like origin-form ones", "[server]") {
+    CHECK(target_path("/healthz?x=1") == "/healthz");
+    CHECK(target_path("http://example.org/healthz") == "/healthz");
+    CHECK(target_path("HTTP://example.org:8080/api/search?q=oil") == "/api/search");
+    CHECK(target_path("http://example.org") == "/");
+    CHECK(target_path("http://example.org?q=x") == "/");
+    CHECK(target_path("*") == "*");
+
+    ServerOptions options;
+    LimitServer server(options);
+    CHECK(status_of(send_and_read(server.port(), get_request("http://localhost/healthz"))) == 200);
+    const std::string search =
+        send_and_read(server.port(), get_request("http://localhost:1/api/search?q=floods&limit=1"));
+    CHECK(status_of(search) == 200);
+    CHECK(json::parse(body_of(search))["query"] == "floods");
+    CHECK(status_of(send_and_read(server.port(), get_request("https://h/nope"))) == 404);
+}
+
+TEST_CASE("error messages keep what follows a NUL byte and never show the index path", "[server]") {
+    LimitServer server(ServerOptions{});
+    const std::string article = send_and_read(server.port(), get_request("/api/articles/ab%00cd"));
+    CHECK(status_of(article) == 404);
+    CHECK(json::parse(body_of(article))["error"]["message"] == "no article with id \"ab\\0cd\"");
+    const std::string date =
+        send_and_read(server.port(), get_request("/api/search?q=x&from=20%0024"));
+    CHECK(status_of(date) == 400);
+    CHECK_THAT(json::parse(body_of(date))["error"]["message"].get<std::string>(),
+               Catch::Contains("20\\024"));
+
+    const auto classify = [](auto thrown) {
+        try {
+            throw thrown;
+        } catch (...) {
+            return classify_error(std::current_exception());
+        }
+    };
+    for (const HttpError& e :
+         {classify(std::runtime_error("cannot open index /srv/secret/index: gone")),
+          classify(Xapian::DatabaseOpeningError("/srv/secret/index/gen-000001/postlist.glass"))}) {
+        CHECK(e.status == 503);
+        CHECK(e.code == "index_unavailable");
+        CHECK(e.message == "the index cannot be read; retry shortly");
+    }
+}
