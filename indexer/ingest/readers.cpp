@@ -361,14 +361,20 @@ ReutersCounts read_reuters(std::istream& in,
             continue;
         }
         std::size_t id_end = open_tag.find('"', id_at + 7);
-        if (id_end == std::string_view::npos || id_end == id_at + 7) {
-            // An empty or unclosed NEWID would give an empty id: such records would replace
-            // each other in the index.
+        // An empty or unclosed NEWID would give an empty (or the same) id: such records would
+        // replace each other in the index. Each is its record's error; the others are read.
+        if (id_end == std::string_view::npos) {
+            errors(
+                {file_name, line, "<REUTERS> record with an unterminated NEWID (no closing \")"});
+            continue;
+        }
+        const std::string_view id = open_tag.substr(id_at + 7, id_end - id_at - 7);
+        if (trim(id).empty()) {
             errors({file_name, line, "<REUTERS> record with an empty NEWID"});
             continue;
         }
         Article a;
-        a.id = std::string(open_tag.substr(id_at + 7, id_end - id_at - 7));
+        a.id = std::string(trim(id));
         a.source = "Reuters";
         a.language = "en";
 

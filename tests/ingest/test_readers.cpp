@@ -211,13 +211,19 @@ TEST_CASE("a Reuters record with an empty or unclosed NEWID is an error, not an 
     std::istringstream in(
         "<REUTERS NEWID=\"\"><BODY>First.</BODY></REUTERS>\n"
         "<REUTERS NEWID=\"><BODY>Second.</BODY></REUTERS>\n"
-        "<REUTERS NEWID=\"9\"><BODY>Third.</BODY></REUTERS>\n");
+        "<REUTERS NEWID=\"9\"><BODY>Third.</BODY></REUTERS>\n"
+        "<REUTERS NEWID=\"  \"><BODY>Fourth.</BODY></REUTERS>\n"
+        "<REUTERS NEWID=\"10\"><BODY>Fifth.</BODY></REUTERS>\n");
     const ReutersCounts counts = read_reuters(in, "inline.sgm", c.sink(), c.error_sink());
-    CHECK(counts.records == 3);
-    REQUIRE(c.articles.size() == 1);
+    CHECK(counts.records == 5);
+    REQUIRE(c.articles.size() == 2);
     CHECK(c.articles[0].id == "9");
-    REQUIRE(c.errors.size() == 2);
+    CHECK(c.articles[1].id == "10");  // the good records after the bad ones are read
+    REQUIRE(c.errors.size() == 3);
     CHECK(c.errors[0].line == 1);
     CHECK(c.errors[1].line == 2);
+    CHECK(c.errors[2].line == 4);
     CHECK(c.errors[0].message == "<REUTERS> record with an empty NEWID");
+    CHECK(c.errors[1].message == "<REUTERS> record with an unterminated NEWID (no closing \")");
+    CHECK(c.errors[2].message == "<REUTERS> record with an empty NEWID");  // blanks only
 }
