@@ -446,7 +446,9 @@ Xapian::Query QueryBuilder::parse(std::string_view text, DefaultOperator op) {
     return parse_parts(text, op).combined();
 }
 
-ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op) {
+ParsedQuery QueryBuilder::parse_parts(std::string_view text,
+                                      DefaultOperator op,
+                                      const std::string& word_prefix) {
     if (text.size() > limits_.max_bytes) {
         throw QueryError("query is " + std::to_string(text.size()) + " bytes long; the limit is " +
                          std::to_string(limits_.max_bytes));
@@ -470,7 +472,7 @@ ParsedQuery QueryBuilder::parse_parts(std::string_view text, DefaultOperator op)
     parser_.set_default_op(op == DefaultOperator::any_word ? Xapian::Query::OP_OR
                                                            : Xapian::Query::OP_AND);
     try {
-        query = parser_.parse_query(normalized, kFlags);
+        query = parser_.parse_query(normalized, kFlags, word_prefix);
     } catch (const Xapian::QueryParserError& e) {
         std::string msg = e.get_msg();
         if (msg == "Unknown range operation")

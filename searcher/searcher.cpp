@@ -1,4 +1,5 @@
 #include <herald/searcher/searcher.hpp>
+#include <herald/searcher/weight.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
@@ -22,6 +23,16 @@ namespace {
 constexpr Xapian::doccount kCheckAtLeast = 1000;
 // With collapse, paragraphs examined to count articles exactly.
 constexpr Xapian::doccount kCollapseCount = 10000;
+
+// The word of @p term when it is a word term with prefix @p words (schema::kStoryWord, or ""
+// for the unprefixed words of paragraphs), else "". A word never starts with an ASCII capital,
+// so other prefixed terms never pass for words.
+std::string_view word_of(std::string_view term, std::string_view words) {
+    if (term.size() <= words.size() || term.compare(0, words.size(), words) != 0) return {};
+    const char first = term[words.size()];
+    if (first >= 'A' && first <= 'Z') return {};
+    return term.substr(words.size());
+}
 
 // Counts the facet values (slot schema::kFacets) of every document the matcher examines.
 // Xapian shows a spy each matching paragraph, collapsed or not; with collapse the spy
@@ -101,24 +112,26 @@ Xapian::Query filtered(const Xapian::Query& match, const Xapian::Query& filter) 
 // start with an ASCII capital and are never proposed, so feedback cannot add a filter.
 class FeedbackDecider : public Xapian::ExpandDecider {
    public:
-    FeedbackDecider(const Xapian::Query& query, const Xapian::Stopper* stopper)
-        : stopper_(stopper) {
+    FeedbackDecider(const Xapian::Query& query,
+                    const Xapian::Stopper* stopper,
+                    std::string_view words)
+        : stopper_(stopper), words_(words) {
         for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
             query_terms_.insert(*it);
         }
     }
 
     bool operator()(const std::string& term) const override {
-        if (term.empty()) return false;
-        const auto first = static_cast<unsigned char>(term[0]);
-        if (first >= 'A' && first <= 'Z') return false;
+        const std::string_view word = word_of(term, words_);
+        if (word.empty()) return false;
         if (query_terms_.count(term) != 0) return false;
-        return stopper_ == nullptr || !(*stopper_)(term);
+        return stopper_ == nullptr || !(*stopper_)(std::string(word));
     }
 
    private:
     std::unordered_set<std::string> query_terms_;
     const Xapian::Stopper* stopper_;
+    std::string words_;  // the prefix of word terms: schema::kStoryWord in story documents
 };
 
 // The request's filters (query filters, sources, dates, entities) AND-ed; @p any tells
@@ -217,6 +230,43 @@ void collect_facets(const Xapian::Database& db,
     if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
 }
 
+// Whether every document matching @p q holds a word term with prefix @p words (word_of()):
+// a leaf word; a conjunction, phrase or NEAR with such a part; a disjunction of such parts;
+// the positive side of AND_NOT and AND_MAYBE. False when unsure (wildcards, match-all, value
+// ranges), which only costs a filter.
+bool needs_word(const Xapian::Query& q, std::string_view words) {
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM: {
+            auto it = q.get_terms_begin();
+            return it != q.get_terms_end() && !word_of(*it, words).empty();
+        }
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR:
+            for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+                if (needs_word(q.get_subquery(i), words)) return true;
+            }
+            return false;
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_ELITE_SET:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX:
+            if (q.get_num_subqueries() == 0) return false;
+            for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+                if (!needs_word(q.get_subquery(i), words)) return false;
+            }
+            return true;
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_SCALE_WEIGHT:
+            return q.get_num_subqueries() > 0 && needs_word(q.get_subquery(0), words);
+        default:
+            return false;
+    }
+}
+
 // Whether @p term is a title term (schema::kTitle + a word).
 bool is_title_term(const std::string& t) {
     return t.size() > schema::kTitle.size() &&
@@ -282,9 +332,10 @@ std::unordered_set<std::string> highlight_terms(const Xapian::Query& query) {
         const std::string& t = *it;
         if (t.empty()) continue;
         if (t[0] >= 'A' && t[0] <= 'Z') {
-            if (t.compare(0, schema::kTitle.size(), schema::kTitle) == 0 && t.size() > 1 &&
-                !(t[1] >= 'A' && t[1] <= 'Z')) {
-                terms.insert(t.substr(schema::kTitle.size()));
+            // Title words and story words highlight as the words they are.
+            for (std::string_view prefix : {schema::kTitle, schema::kStoryWord}) {
+                const std::string_view word = word_of(t, prefix);
+                if (!word.empty()) terms.emplace(word);
             }
             continue;
         }
@@ -346,6 +397,7 @@ void Searcher::open_database() {
         identity_ = index_identity(dir_);
         db_ = Xapian::Database(dir_.string());
         story_documents_ = has_story_documents(db_);
+        story_words_ = story_word_prefix(db_);
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
     }
@@ -362,7 +414,10 @@ bool Searcher::reopen() {
             return true;
         }
         const bool changed = db_.reopen();
-        if (changed) story_documents_ = has_story_documents(db_);
+        if (changed) {
+            story_documents_ = has_story_documents(db_);
+            story_words_ = story_word_prefix(db_);
+        }
         return changed;
     } catch (const Xapian::Error& e) {
         // The old generation may be gone already: open the live one.
@@ -436,10 +491,15 @@ Highlighter Searcher::highlighter(const std::string& query) {
 }
 
 Xapian::Query Searcher::scoped(const Xapian::Query& query, bool stories) const {
+    if (!story_documents_) return query;
+    // Since schema 3 story and paragraph documents have words of their own: a query that only
+    // matches documents holding one of its words needs no kind filter (walking the kind's
+    // postings costs a third of the matching time on Reuters).
+    if (!story_words_.empty() && needs_word(query, stories ? story_words_ : std::string()))
+        return query;
     const Xapian::Query kind{std::string(schema::kStoryDocument)};
     if (stories) return Xapian::Query(Xapian::Query::OP_FILTER, query, kind);
-    if (story_documents_) return Xapian::Query(Xapian::Query::OP_AND_NOT, query, kind);
-    return query;
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, query, kind);
 }
 
 // One search attempt: filter → enquire → facets → hits.
@@ -452,7 +512,8 @@ SearchResult Searcher::run(const SearchRequest& request) {
     const bool collapse = request.collapse || (request.within == SearchUnit::article && !stories);
     result.within = stories ? SearchUnit::article : SearchUnit::paragraph;
 
-    const ParsedQuery parsed = builder_.parse_parts(request.query, request.default_operator);
+    const ParsedQuery parsed = builder_.parse_parts(request.query, request.default_operator,
+                                                    stories ? story_words_ : std::string());
     Xapian::Query query = parsed.match;
     bool any_filter = false;
     const Xapian::Query filter = filter_query(request, parsed.filter, any_filter);
@@ -463,7 +524,13 @@ SearchResult Searcher::run(const SearchRequest& request) {
         return result;
     }
     if (no_terms) query = Xapian::Query::MatchAll;
-    const Xapian::BM25Weight weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
+    // Story words (schema 3) occur in story documents only: their idf counts stories.
+    const Xapian::BM25Weight paragraph_weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
+    const SubsetBm25Weight story_weight(db_.get_termfreq(std::string(schema::kStoryDocument)),
+                                        request.bm25_k1, request.bm25_b, 0.5);
+    const Xapian::Weight& weight = stories && !story_words_.empty()
+                                       ? static_cast<const Xapian::Weight&>(story_weight)
+                                       : paragraph_weight;
     if (request.feedback_documents > 0 && !no_terms) {
         query = expand_query(query, filter, stories, weight, request.feedback_documents,
                              request.feedback_terms);
@@ -495,10 +562,12 @@ SearchResult Searcher::run(const SearchRequest& request) {
 
 std::vector<Searcher::PassageTerm> Searcher::passage_terms(const Xapian::Query& passage) const {
     std::vector<PassageTerm> terms;
-    const double n = db_.get_doccount();
+    // Story words count story documents (schema 3); unprefixed words (schema 2) every document.
+    const double n = story_words_.empty() ? db_.get_doccount()
+                                          : db_.get_termfreq(std::string(schema::kStoryDocument));
     for (auto it = passage.get_unique_terms_begin(); it != passage.get_unique_terms_end(); ++it) {
         const std::string& t = *it;
-        if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z')) continue;  // prefixed: not a word
+        if (word_of(t, story_words_).empty()) continue;  // not a word of story documents
         const double df = db_.get_termfreq(t);
         if (df == 0) continue;
         // Robertson–Spärck Jones idf, as BM25 has it, never below a small positive floor.
@@ -719,7 +788,7 @@ Xapian::Query Searcher::expand_query(const Xapian::Query& match,
     for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
     if (rset.empty()) return match;
 
-    const FeedbackDecider decider(match, stopper_.get());
+    const FeedbackDecider decider(match, stopper_.get(), stories ? story_words_ : std::string());
     const Xapian::ESet eset = first.get_eset(static_cast<Xapian::termcount>(terms), rset, &decider);
     if (eset.empty()) return match;
     std::vector<Xapian::Query> expansion;

@@ -120,19 +120,20 @@ Xapian::Document DocumentBuilder::article_document(
         const std::string title = normalize_for_terms(article.title);
         generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
         generator_.increase_termpos();
-        generator_.index_text(title, schema::kHeadlineWeight);
+        generator_.index_text(title, schema::kHeadlineWeight, std::string(schema::kStoryWord));
     }
     constexpr std::size_t kPositioned = 0xFFFFFFFFu / schema::kParagraphStride - 1;
     std::vector<Xapian::termcount> lengths;  // words of each positioned paragraph
+    const std::string words(schema::kStoryWord);
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
         const std::string text = normalize_for_terms(article.paragraphs[i]);
         if (i < kPositioned) {
             const auto start = static_cast<Xapian::termpos>(i + 1) * schema::kParagraphStride;
             generator_.set_termpos(start);
-            generator_.index_text(text);
+            generator_.index_text(text, 1, words);
             lengths.push_back(generator_.get_termpos() - start);
         } else {
-            generator_.index_text_without_positions(text);
+            generator_.index_text_without_positions(text, 1, words);
         }
     }
 

@@ -56,4 +56,9 @@ bool has_story_documents(const Xapian::Database& db) {
     return db.term_exists(std::string(schema::kStoryDocument));
 }
 
+std::string story_word_prefix(const Xapian::Database& db) {
+    const std::string prefix(schema::kStoryWord);
+    return db.allterms_begin(prefix) != db.allterms_end(prefix) ? prefix : std::string();
+}
+
 }  // namespace herald

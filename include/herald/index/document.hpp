@@ -44,8 +44,9 @@ class DocumentBuilder {
     ///        no text, and the union of the paragraphs' entities; every paragraph's text with its
     ///        entities in slot schema::kStoryParagraphs, so a story hit is shown from this one
     ///        document. Terms: title words with prefix
-    ///        `S` (weight schema::kTitleWeight) and unprefixed (weight schema::kHeadlineWeight),
-    ///        then every paragraph's words, positional, paragraph n from position
+    ///        `S` (weight schema::kTitleWeight) and with prefix schema::kStoryWord (weight
+    ///        schema::kHeadlineWeight), then every paragraph's words with prefix
+    ///        schema::kStoryWord, positional, paragraph n from position
     ///        n × schema::kParagraphStride, so that a phrase or a `NEAR` never joins two
     ///        paragraphs and a position tells its paragraph (schema::paragraph_of_position());
     ///        boolean terms: schema::kStoryDocument, the unique id schema::unique_term(id, 0),

@@ -125,8 +125,13 @@ class QueryBuilder {
     Xapian::Query parse(std::string_view text, DefaultOperator op = DefaultOperator::all_words);
 
     /// @brief Like parse(), but returns the ranked part and the filters apart.
+    /// @param word_prefix prefix of the terms of plain words and phrases (schema::kStoryWord
+    ///        for story documents; "" for paragraphs); `title:`, `source:` and the other
+    ///        fields keep their own prefixes.
     /// @throws QueryError as parse() does (the term limit counts both parts).
-    ParsedQuery parse_parts(std::string_view text, DefaultOperator op = DefaultOperator::all_words);
+    ParsedQuery parse_parts(std::string_view text,
+                            DefaultOperator op = DefaultOperator::all_words,
+                            const std::string& word_prefix = {});
 
     /// @brief The lower-cased prefixes of the trailing wildcards of @p text
     ///        (`sanct*` → `sanct`), for highlighting.

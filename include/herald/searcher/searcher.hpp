@@ -190,14 +190,17 @@ class Searcher {
     /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
     ///      combination of document and best-passage scores).
     ///
-    ///        Ranking is Xapian::BM25Weight(bm25_k1, 0, 1, bm25_b, 0.5). With
+    ///        Ranking is Xapian::BM25Weight(bm25_k1, 0, 1, bm25_b, 0.5) over paragraphs, and
+    ///        the same BM25 over story documents with N the number of stories
+    ///        (SubsetBm25Weight: story words occur in story documents only). With
     ///        feedback_documents > 0 (pseudo-relevance feedback), the query with its filters
     ///        is first run for its top feedback_documents paragraphs; they form a
     ///        Xapian::RSet, and Enquire::get_eset (Xapian's default probabilistic expansion
     ///        weighting) proposes up to feedback_terms terms from them, skipping the query's
     ///        own terms, stop words and every term that starts with an ASCII capital (the
     ///        prefixed title, source, entity, tag, language and id terms of schema.hpp), so
-    ///        feedback never adds a filter. The query is then run as `query OR expansion`,
+    ///        feedback never adds a filter (story searches take story words, schema::kStoryWord,
+    ///        and nothing else). The query is then run as `query OR expansion`,
     ///        the best expansion term weighted 0.5 (OP_SCALE_WEIGHT) and the others by their
     ///        expand weight relative to it; the filters restrict the whole query as before
     ///        and words excluded at the top level (`-word`) stay excluded. Queries with no
@@ -260,7 +263,8 @@ class Searcher {
                         const Xapian::MSet& mset,
                         bool rerank,
                         SearchResult& result) const;
-    // The unprefixed words of @p passage (a passage query) that the index holds, with idf.
+    // The words of @p passage (a passage query: story words, story_words_ + term) that the
+    // index holds, with their idf over story documents.
     std::vector<PassageTerm> passage_terms(const Xapian::Query& passage) const;
     // The paragraphs of story document @p story (@p doc) holding any of @p terms, best first,
     // read from its positions (schema::paragraph_of_position()): a paragraph's score is BM25
@@ -289,6 +293,7 @@ class Searcher {
     std::optional<IndexIdentity> identity_;  // of the index folder when db_ was opened
     Xapian::Database db_;
     bool story_documents_ = false;  // has_story_documents(db_)
+    std::string story_words_;       // story_word_prefix(db_)
     QueryBuilder builder_;
     SnippetOptions snippet_style_;
     Xapian::Stem stemmer_;

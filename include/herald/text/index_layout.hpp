@@ -75,4 +75,10 @@ Xapian::doccount paragraph_count(const Xapian::Database& db);
 /// @throws Xapian::Error when the database cannot be read.
 bool has_story_documents(const Xapian::Database& db);
 
+/// @brief The prefix of the words of @p db's story documents: schema::kStoryWord for an index
+///        of schema 3 or later, "" for one of schema 2 (story words unprefixed, as in
+///        paragraphs) or without story documents.
+/// @throws Xapian::Error when the database cannot be read.
+std::string story_word_prefix(const Xapian::Database& db);
+
 }  // namespace herald

@@ -31,6 +31,10 @@ inline constexpr std::string_view kArticle = "XA";
 inline constexpr std::string_view kKind = "XK";
 /// The term of story documents: kKind + "article".
 inline constexpr std::string_view kStoryDocument = "XKarticle";
+/// Words of story documents (schema 3): kStoryWord + the word's term as a paragraph document
+/// indexes it (stemmed, positional), so story and paragraph searches each walk their own
+/// posting lists. Paragraph documents index words unprefixed.
+inline constexpr std::string_view kStoryWord = "XW";
 /// Source (publisher) lowercased, boolean, searchable with `source:`.
 inline constexpr std::string_view kSource = "XS";
 /// Prefix of corpus tags (Reuters PLACES, PEOPLE, ORGS, EXCHANGES, TOPICS):
