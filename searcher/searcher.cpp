@@ -626,7 +626,10 @@ void Searcher::add_story_hits(const SearchRequest& request,
                               SearchResult& result) const {
     struct Story {
         Xapian::Document doc;
-        std::optional<ParagraphData> data;  // the story document's
+        // Schema 3: slot kStoryRecord. Schema 2: the document data, without paragraphs.
+        StoryRecord record;
+        bool known = false;           // a Herald story document
+        bool has_paragraphs = false;  // record.paragraphs was read (schema 3)
         std::string article_id;
         double score = 0;
         std::vector<ParagraphMatch> paragraphs;  // matching, best first
@@ -635,10 +638,18 @@ void Searcher::add_story_hits(const SearchRequest& request,
     std::vector<Story> stories;
     stories.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-        Story story{it.get_document(), {}, {}, it.get_weight(), {}};
-        story.data = decode_paragraph_data(story.doc.get_data());
+        Story story;
+        story.doc = it.get_document();
+        story.score = it.get_weight();
+        if (auto record = decode_story_record(story.doc.get_value(schema::kStoryRecord))) {
+            story.record = std::move(*record);
+            story.known = story.has_paragraphs = true;
+        } else if (auto data = decode_paragraph_data(story.doc.get_data())) {
+            story.record.story = std::move(*data);
+            story.known = true;
+        }
         story.article_id =
-            story.data ? story.data->article_id : story.doc.get_value(schema::kArticleId);
+            story.known ? story.record.story.article_id : story.doc.get_value(schema::kArticleId);
         story.paragraphs = locate(story.doc, *it, terms, request.bm25_k1, request.bm25_b);
         stories.push_back(std::move(story));
     }
@@ -663,8 +674,8 @@ void Searcher::add_story_hits(const SearchRequest& request,
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
     for (Story& story : stories) {
-        if (!story.data) continue;  // not a Herald document
-        ParagraphData& data = *story.data;
+        if (!story.known) continue;  // not a Herald document
+        ParagraphData& data = story.record.story;
         Hit hit;
         hit.article_id = story.article_id;
         hit.score = story.score;
@@ -708,12 +719,11 @@ void Searcher::add_story_hits(const SearchRequest& request,
             if (seen.insert(schema::entity_term(e.type, e.text)).second) hit.entities.push_back(e);
         };
         std::vector<ParagraphData> fetched;
-        const std::optional<std::vector<StoryParagraph>> paragraphs = decode_story_paragraphs(
-            story.doc.get_value(schema::kStoryParagraphs), data.entities.size());
-        if (paragraphs) {
+        if (story.has_paragraphs) {
+            const std::vector<StoryParagraph>& paragraphs = story.record.paragraphs;
             for (unsigned n : chosen) {
-                if (n == 0 || n > paragraphs->size()) continue;
-                const StoryParagraph& p = (*paragraphs)[n - 1];
+                if (n == 0 || n > paragraphs.size()) continue;
+                const StoryParagraph& p = paragraphs[n - 1];
                 sources.push_back({n, p.text});
                 for (std::uint32_t e : p.entities) add_entity(data.entities[e]);
             }

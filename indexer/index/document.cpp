@@ -17,10 +17,10 @@ const Xapian::Stem& DocumentBuilder::stemmer(const std::string& language) {
     return it->second;
 }
 
-Xapian::Document DocumentBuilder::start(const Article& article,
-                                        unsigned number,
-                                        std::string_view text,
-                                        const std::vector<Entity>& entities) {
+ParagraphData DocumentBuilder::data_of(const Article& article,
+                                       unsigned number,
+                                       std::string_view text,
+                                       const std::vector<Entity>& entities) {
     ParagraphData data;
     data.article_id = article.id;
     data.paragraph = number;
@@ -32,6 +32,10 @@ Xapian::Document DocumentBuilder::start(const Article& article,
     data.text = std::string(text);
     data.tags = article.tags;
     data.entities = entities;
+    return data;
+}
+
+Xapian::Document DocumentBuilder::start(const Article& article, const ParagraphData& data) {
     Xapian::Document doc;
     doc.set_data(encode_paragraph_data(data));
 
@@ -79,7 +83,7 @@ Xapian::Document DocumentBuilder::paragraph_document(const Article& article,
                                                      const std::vector<Entity>& entities) {
     const std::string& text = article.paragraphs.at(paragraph);
     const auto number = static_cast<unsigned>(paragraph + 1);
-    Xapian::Document doc = start(article, number, text, entities);
+    Xapian::Document doc = start(article, data_of(article, number, text, entities));
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         // Every paragraph answers `title:`; the lead paragraph also carries the headline as
@@ -115,7 +119,8 @@ Xapian::Document DocumentBuilder::article_document(
             paragraphs[i].entities.push_back(it->second);
         }
     }
-    Xapian::Document doc = start(article, 0, {}, all);
+    StoryRecord record{data_of(article, 0, {}, all), std::move(paragraphs)};
+    Xapian::Document doc = start(article, record.story);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
         generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
@@ -142,7 +147,7 @@ Xapian::Document DocumentBuilder::article_document(
     // collection frequency is then the number of articles that mention it.
     finish(doc, article, 0, all, 1);
     doc.add_value(schema::kParagraphLengths, schema::encode_lengths(lengths));
-    doc.add_value(schema::kStoryParagraphs, encode_story_paragraphs(paragraphs, all.size()));
+    doc.add_value(schema::kStoryRecord, encode_story_record(record));
     return doc;
 }
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace herald {
 
 namespace {
@@ -67,8 +69,12 @@ class Reader {
         return static_cast<std::size_t>(n);
     }
 
+    // Skips @p n bytes (at most the bytes left: count() checked them).
+    void skip(std::size_t n) { pos_ += std::min(n, data_.size() - pos_); }
+
     bool failed() const { return failed_; }
     bool at_end() const { return pos_ == data_.size(); }
+    std::size_t remaining() const { return data_.size() - pos_; }
 
    private:
     std::string_view data_;
@@ -189,14 +195,17 @@ std::optional<ParagraphData> decode_paragraph_data(std::string_view data) {
     return decode_json(data);
 }
 
-std::string encode_story_paragraphs(const std::vector<StoryParagraph>& paragraphs,
-                                    std::size_t entity_count) {
+std::string encode_story_record(const StoryRecord& record) {
+    const std::string data = encode_paragraph_data(record.story);
+    const std::size_t entity_count = record.story.entities.size();
     std::string out;
-    std::size_t bytes = 8;
-    for (const auto& sp : paragraphs) bytes += sp.text.size() + 4;
+    std::size_t bytes = data.size() + 16;
+    for (const auto& sp : record.paragraphs) bytes += sp.text.size() + 4;
     out.reserve(bytes);
-    put_varint(out, paragraphs.size());
-    for (const auto& sp : paragraphs) {
+    put_varint(out, data.size());
+    out += data;
+    put_varint(out, record.paragraphs.size());
+    for (const auto& sp : record.paragraphs) {
         put_string(out, sp.text);
         std::vector<std::uint32_t> valid;
         for (std::uint32_t i : sp.entities) {
@@ -208,11 +217,18 @@ std::string encode_story_paragraphs(const std::vector<StoryParagraph>& paragraph
     return out;
 }
 
-std::optional<std::vector<StoryParagraph>> decode_story_paragraphs(std::string_view value,
-                                                                   std::size_t entity_count) {
+std::optional<StoryRecord> decode_story_record(std::string_view value) {
     if (value.empty()) return std::nullopt;
     Reader in(value);
-    std::vector<StoryParagraph> paragraphs;
+    const std::size_t data_bytes = in.count();
+    if (in.failed()) return std::nullopt;
+    const std::size_t data_at = value.size() - in.remaining();
+    std::optional<ParagraphData> story = decode_paragraph_data(value.substr(data_at, data_bytes));
+    if (!story) return std::nullopt;
+    in.skip(data_bytes);
+    StoryRecord record;
+    record.story = std::move(*story);
+    const std::size_t entity_count = record.story.entities.size();
     for (std::size_t n = in.count(); n > 0 && !in.failed(); --n) {
         StoryParagraph sp;
         sp.text = in.string();
@@ -220,10 +236,10 @@ std::optional<std::vector<StoryParagraph>> decode_story_paragraphs(std::string_v
             const std::uint64_t index = in.varint();
             if (index < entity_count) sp.entities.push_back(static_cast<std::uint32_t>(index));
         }
-        paragraphs.push_back(std::move(sp));
+        record.paragraphs.push_back(std::move(sp));
     }
     if (in.failed() || !in.at_end()) return std::nullopt;
-    return paragraphs;
+    return record;
 }
 
 }  // namespace herald

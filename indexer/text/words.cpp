@@ -118,6 +118,13 @@ bool is_letter(unsigned cp) {
     return Xapian::Unicode::is_wordchar(cp) && !(cp >= '0' && cp <= '9');
 }
 
+// Xapian::Unicode::is_wordchar(), answered without a table lookup for ASCII: letters, digits
+// and the connector '_' (the only ASCII characters of the categories it accepts).
+bool wordchar(unsigned cp) {
+    if (cp < 0x80) return is_ascii_alnum(static_cast<unsigned char>(cp)) || cp == '_';
+    return Xapian::Unicode::is_wordchar(cp);
+}
+
 }  // namespace
 
 Xapian::Stem make_stemmer(std::string_view language) {
@@ -241,7 +248,7 @@ std::vector<WordSpan> split_words(std::string_view text) {
     while (i < text.size()) {
         std::size_t len;
         unsigned cp = code_point_at(text, i, len);
-        if (!Xapian::Unicode::is_wordchar(cp)) {
+        if (!wordchar(cp)) {
             i += len;
             continue;
         }
@@ -250,7 +257,7 @@ std::vector<WordSpan> split_words(std::string_view text) {
         i += len;
         while (i < text.size()) {
             cp = code_point_at(text, i, len);
-            if (Xapian::Unicode::is_wordchar(cp)) {
+            if (wordchar(cp)) {
                 prev = cp;
                 i += len;
                 continue;
@@ -258,7 +265,7 @@ std::vector<WordSpan> split_words(std::string_view text) {
             std::size_t next_len = 0;
             unsigned next = i + len < text.size() ? code_point_at(text, i + len, next_len) : 0;
             // Join "O’Neill", "don't" and initialisms "U.S." (a dot between single letters).
-            if (is_apostrophe(cp) && Xapian::Unicode::is_wordchar(next)) {
+            if (is_apostrophe(cp) && wordchar(next)) {
                 prev = next;
                 i += len + next_len;
                 continue;
@@ -274,7 +281,7 @@ std::vector<WordSpan> split_words(std::string_view text) {
                 std::size_t after = i + len + next_len;
                 std::size_t l2 = 0;
                 unsigned after_cp = after < text.size() ? code_point_at(text, after, l2) : 0;
-                if (!Xapian::Unicode::is_wordchar(after_cp)) {
+                if (!wordchar(after_cp)) {
                     prev = next;
                     i = after;
                     // Keep the closing dot of "U.S." inside the word.
@@ -282,7 +289,7 @@ std::vector<WordSpan> split_words(std::string_view text) {
                         std::size_t l3 = 0;
                         unsigned beyond =
                             after + l2 < text.size() ? code_point_at(text, after + l2, l3) : 0;
-                        if (!Xapian::Unicode::is_wordchar(beyond)) i = after + l2;
+                        if (!wordchar(beyond)) i = after + l2;
                     }
                     continue;
                 }

@@ -169,7 +169,7 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
           std::vector<std::pair<std::string, std::string>>{{"place", "Geneva"}, {"org", "WTO"}});
     CHECK(Xapian::sortable_unserialise(doc.get_value(schema::kParagraph)) == 0);
     CHECK(doc.get_value(schema::kArticleId) == "s1");
-    // Data: the article's fields and the union of entities; slot kStoryParagraphs: each
+    // Data: the article's fields and the union of entities; slot kStoryRecord: each
     // paragraph's text with its entities as indices into that union.
     const auto data = decode_paragraph_data(doc.get_data());
     REQUIRE(data);
@@ -179,9 +179,12 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
     REQUIRE(data->entities.size() == 2);
     CHECK(data->entities[0].text == "Geneva");
     CHECK(data->entities[1].text == "WTO");
-    const auto paragraphs =
-        decode_story_paragraphs(doc.get_value(schema::kStoryParagraphs), data->entities.size());
-    REQUIRE(paragraphs);
+    const auto record = decode_story_record(doc.get_value(schema::kStoryRecord));
+    REQUIRE(record);
+    CHECK(record->story.title == data->title);
+    CHECK(record->story.article_id == "s1");
+    REQUIRE(record->story.entities.size() == 2);
+    const auto* paragraphs = &record->paragraphs;
     REQUIRE(paragraphs->size() == 2);
     CHECK((*paragraphs)[0].text == a.paragraphs[0]);
     CHECK((*paragraphs)[1].text == a.paragraphs[1]);

@@ -256,7 +256,7 @@ TEST_CASE("an index of schema 2 (JSON data, no story paragraph slot) shows the s
     test::TempDir tmp;
     const auto dir = build(tmp / "schema2");
     {
-        // Rewrite every document as schema 2 stored it: JSON data, no kStoryParagraphs.
+        // Rewrite every document as schema 2 stored it: JSON data, no kStoryRecord.
         Xapian::WritableDatabase db(dir.string(), Xapian::DB_OPEN);
         std::vector<Xapian::docid> ids;
         for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
@@ -273,8 +273,8 @@ TEST_CASE("an index of schema 2 (JSON data, no story paragraph slot) shows the s
                     {{"name", e.text}, {"type", std::string(entity_type_name(e.type))}});
             }
             doc.set_data(json.dump());
-            if (!doc.get_value(schema::kStoryParagraphs).empty())
-                doc.remove_value(schema::kStoryParagraphs);  // throws when absent
+            if (!doc.get_value(schema::kStoryRecord).empty())
+                doc.remove_value(schema::kStoryRecord);  // throws when absent
             // Story words unprefixed, as in paragraphs; the headline with its weight.
             const std::string words(schema::kStoryWord);
             std::vector<std::pair<std::string, std::vector<Xapian::termpos>>> story_words;

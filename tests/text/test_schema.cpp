@@ -111,22 +111,27 @@ TEST_CASE("cut or corrupt binary data is refused, never read past its end", "[in
     CHECK(read < bytes.size());  // most flips of a length or count are caught
 }
 
-TEST_CASE("a story's paragraphs round-trip with their entity indices", "[indexer]") {
-    const std::vector<StoryParagraph> paragraphs = {
-        {"First paragraph.", {0}}, {"", {}}, {"Third, with two.", {1, 0, 7}}};
-    const std::string value = encode_story_paragraphs(paragraphs, 2);
-    const auto back = decode_story_paragraphs(value, 2);
+TEST_CASE("a story record round-trips with its paragraphs' entity indices", "[indexer]") {
+    StoryRecord record;
+    record.story = sample_paragraph();
+    record.story.paragraph = 0;
+    record.story.text.clear();
+    record.paragraphs = {{"First paragraph.", {0}}, {"", {}}, {"Third, with two.", {1, 0, 7}}};
+    const std::string value = encode_story_record(record);
+    const auto back = decode_story_record(value);
     REQUIRE(back);
-    REQUIRE(back->size() == 3);
-    CHECK((*back)[0].text == "First paragraph.");
-    CHECK((*back)[0].entities == std::vector<std::uint32_t>{0});
-    CHECK((*back)[1].text.empty());
-    CHECK((*back)[2].entities == std::vector<std::uint32_t>{1, 0});  // 7 is not an entity
-    // Indices beyond the entities the reader knows are dropped on reading too.
-    CHECK((*decode_story_paragraphs(value, 1))[2].entities == std::vector<std::uint32_t>{0});
-    CHECK_FALSE(decode_story_paragraphs("", 2));  // schema 2: no slot
+    CHECK(back->story.title == record.story.title);
+    CHECK(back->story.tags == record.story.tags);
+    REQUIRE(back->story.entities.size() == 2);
+    REQUIRE(back->paragraphs.size() == 3);
+    CHECK(back->paragraphs[0].text == "First paragraph.");
+    CHECK(back->paragraphs[0].entities == std::vector<std::uint32_t>{0});
+    CHECK(back->paragraphs[1].text.empty());
+    CHECK(back->paragraphs[2].entities == std::vector<std::uint32_t>{1, 0});  // 7: no entity
+    CHECK_FALSE(decode_story_record(""));                                     // schema 2: no slot
     for (std::size_t n = 1; n < value.size(); ++n) {
         INFO(n);
-        CHECK_FALSE(decode_story_paragraphs(value.substr(0, n), 2));
+        CHECK_FALSE(decode_story_record(value.substr(0, n)));
     }
+    CHECK_FALSE(decode_story_record(value + "x"));
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <herald/text/article.hpp>
+#include <herald/text/paragraph_data.hpp>
 
 #include <xapian.h>
 
@@ -41,9 +42,9 @@ class DocumentBuilder {
 
     /// @brief The story document of @p article: what a story-level query (SearchUnit::article)
     ///        matches, ranks and counts. Document data: encode_paragraph_data() with paragraph 0,
-    ///        no text, and the union of the paragraphs' entities; every paragraph's text with its
-    ///        entities in slot schema::kStoryParagraphs, so a story hit is shown from this one
-    ///        document. Terms: title words with prefix
+    ///        no text, and the union of the paragraphs' entities; the same data with every
+    ///        paragraph's text and entities in slot schema::kStoryRecord (encode_story_record()),
+    ///        so a story hit is shown from that one value. Terms: title words with prefix
     ///        `S` (weight schema::kTitleWeight) and with prefix schema::kStoryWord (weight
     ///        schema::kHeadlineWeight), then every paragraph's words with prefix
     ///        schema::kStoryWord, positional, paragraph n from position
@@ -62,12 +63,14 @@ class DocumentBuilder {
     const Xapian::Stem& stemmer(const std::string& language);
 
    private:
-    // A new document with the data of paragraph @p number (0: the story document) and
-    // generator_ set up to index into it in the article's language.
-    Xapian::Document start(const Article& article,
-                           unsigned number,
-                           std::string_view text,
-                           const std::vector<Entity>& entities);
+    // What the data of paragraph @p number (0: the story document) holds.
+    static ParagraphData data_of(const Article& article,
+                                 unsigned number,
+                                 std::string_view text,
+                                 const std::vector<Entity>& entities);
+    // A new document with @p data as its data and generator_ set up to index into it in the
+    // article's language.
+    Xapian::Document start(const Article& article, const ParagraphData& data);
     // The boolean terms, entity terms (with @p entity_wdf), tag terms and value slots that
     // paragraph and story documents share.
     void finish(Xapian::Document& doc,

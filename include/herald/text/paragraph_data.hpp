@@ -57,20 +57,26 @@ std::string encode_paragraph_data(const ParagraphData& data);
 /// @throws std::bad_alloc only. Thread-safe.
 std::optional<ParagraphData> decode_paragraph_data(std::string_view data);
 
-/// @brief The value of slot schema::kStoryParagraphs for a story's @p paragraphs: a varint
-///        count, then per paragraph its text (varint byte length, bytes, as to_valid_utf8()
-///        gives it), a varint count of entity indices and the indices as varints. An index
-///        not below @p entity_count (the size of the story's ParagraphData::entities) is dropped.
-/// @throws std::bad_alloc only. Thread-safe.
-std::string encode_story_paragraphs(const std::vector<StoryParagraph>& paragraphs,
-                                    std::size_t entity_count);
+/// @brief What slot schema::kStoryRecord of a story document holds: everything a story hit
+///        shows, in one value.
+struct StoryRecord {
+    ParagraphData story;                     ///< as the story document's data
+    std::vector<StoryParagraph> paragraphs;  ///< every paragraph, in order
+};
 
-/// @brief Reads a value written by encode_story_paragraphs(); entity indices not below
-///        @p entity_count are dropped.
+/// @brief The value of slot schema::kStoryRecord: a varint byte count and
+///        encode_paragraph_data() of record.story, then a varint count of paragraphs and per
+///        paragraph its text (varint byte length, bytes, as to_valid_utf8() gives it), a varint
+///        count of entity indices and the indices as varints. An index not below
+///        record.story.entities.size() is dropped.
+/// @throws std::bad_alloc only. Thread-safe.
+std::string encode_story_record(const StoryRecord& record);
+
+/// @brief Reads a value written by encode_story_record(); entity indices not below the
+///        number of the story's entities are dropped.
 /// @return std::nullopt for an empty value (an index of schema 2) or one cut short or
 ///         malformed.
 /// @throws std::bad_alloc only. Thread-safe.
-std::optional<std::vector<StoryParagraph>> decode_story_paragraphs(std::string_view value,
-                                                                   std::size_t entity_count);
+std::optional<StoryRecord> decode_story_record(std::string_view value);
 
 }  // namespace herald

@@ -58,11 +58,11 @@ enum Slot : Xapian::valueno {
     /// Story documents only: the number of words of each paragraph, in order, as decimal
     /// numbers separated by spaces (encode_lengths()), for passage scoring.
     kParagraphLengths = 5,
-    /// Story documents only (schema 3): every paragraph's text and entities,
-    /// encode_story_paragraphs(). A value slot, not the document data, because Xapian's glass
-    /// backend keeps values uncompressed and document data zlib-compressed: a story hit reads
-    /// its passages without inflating the whole article.
-    kStoryParagraphs = 6,
+    /// Story documents only (schema 3): everything a story hit shows, the story's data with
+    /// every paragraph's text and entities (encode_story_record()). A value slot, not the
+    /// document data, because Xapian's glass backend keeps values uncompressed and document
+    /// data zlib-compressed: a story hit reads one value and inflates nothing.
+    kStoryRecord = 6,
 };
 
 /// @brief The kParagraphLengths value of @p lengths.
