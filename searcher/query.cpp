@@ -177,11 +177,13 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
 // parse node (a word, or the window of `NEAR/n`) and it ends the parse with a syntax error:
 // 96 bytes per query. With Herald's flags every such error involves NEAR or ADJ, because
 // Xapian accepts these only between two single words (`near_expr ::= TERM NEAR TERM`) and
-// reads them in states that are easy to reach from user text: a negated or required chain
-// followed by another word (`-a NEAR b c`, `+a ADJ b c`), a chain after a word
-// (`c a NEAR b d`), a window after an operator or a phrase (`AND NEAR/2`, `-"a b" NEAR/2`),
-// a hyphenated word after the chain (`-a NEAR b-c`). The guard below hands the parser only
-// chains of single words, each chain in its own parentheses, where it never fails.
+// reads them in states that are easy to reach from user text. The leaking shapes found: a
+// negated chain followed by a word or a hyphenated word (`-a NEAR b c`, `-a NEAR/3 b c`,
+// `-a NEAR b-c`), a required chain and a hyphenated word after a bare operator
+// (`AND +a NEAR b-c`), and a window after an operator, a negated phrase or a negated filter
+// (`AND NEAR/2`, `"a b" AND NEAR/2`, `-"a b" NEAR/2`, `-source:x NEAR/2`). The guard below
+// hands the parser only chains of single words, each in its own parentheses, where it never
+// fails (tested over all token sequences of length 1 to 4 and 1.2 million random ones).
 
 bool is_query_space(unsigned cp) {
     return Xapian::Unicode::is_whitespace(cp);

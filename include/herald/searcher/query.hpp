@@ -74,11 +74,11 @@ struct ParsedQuery {
 ///
 /// That parser leaks 96 bytes per query when a syntax error stops it at a token holding a
 /// parse node (a word, a `NEAR/n` window), and with Herald's flags such errors all come from
-/// NEAR and ADJ outside a chain of single words: `-a NEAR b c`, `+a ADJ b c`, `c a NEAR b d`,
-/// `-a NEAR b-c`, `AND NEAR/2`, `-"a b" NEAR/2`. This function puts every chain
-/// `w1 OP w2 ... OP wn` (OP one of `NEAR`, `ADJ`, `NEAR/n`, `ADJ/n`; each w a single word,
-/// optionally `title:`-prefixed; the first may carry `+`, `-` and `(`, the last `)`) in
-/// parentheses, which keeps its meaning (`-a NEAR b c` is `-(a NEAR b) c`), and refuses any
+/// NEAR and ADJ outside a chain of single words: `-a NEAR b c`, `-a NEAR b-c`,
+/// `AND +a NEAR b-c`, `AND NEAR/2`, `-"a b" NEAR/2`, `-source:x NEAR/2`. This function puts
+/// every chain `w1 OP w2 ... OP wn` (OP one of `NEAR`, `ADJ`, `NEAR/n`, `ADJ/n`; each w a
+/// single word, optionally `title:`-prefixed; the first may carry `+`, `-` and `(`, the last
+/// `)`) in parentheses, which keeps its meaning (`-a NEAR b c` is `-(a NEAR b) c`), and refuses any
 /// other upper-case `NEAR` or `ADJ` outside quotes. Text inside double quotes is untouched.
 /// @param text a query after normalize_for_terms().
 /// @return @p text with each chain bracketed (white space between tokens kept).
