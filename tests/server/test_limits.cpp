@@ -307,7 +307,7 @@ TEST_CASE("at the connection limit health and metrics are answered, other reques
     CHECK(status_of(send_and_read(server.port(), get_request("/healthz"))) == 200);
 }
 
-TEST_CASE("/healthz does not wait in the search queue; /readyz does", "[server]") {
+TEST_CASE("/healthz does not wait in the search queue, /readyz does", "[server]") {
     ServerOptions options;
     options.workers = 1;
     options.queue_limit = 0;
