@@ -1,5 +1,6 @@
 #include <herald/text/article.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -85,8 +86,14 @@ std::string article_fingerprint(const Article& article, std::string_view analysi
 std::optional<std::string> parse_timestamp(std::string_view text) {
     std::size_t pos = 0;
     Parts p;
-    if (!read_digits(text, pos, 4, p.year) || !expect(text, pos, '-') ||
-        !read_digits(text, pos, 2, p.month) || !expect(text, pos, '-') ||
+    // ISO 8601 basic format (`20240618`, `20240618T0930Z`): eight digits, then the end or a time
+    // without colons. Extended format (`2024-06-18T09:30Z`) otherwise.
+    const bool basic =
+        text.size() >= 8 &&
+        std::all_of(text.begin(), text.begin() + 8, [](char c) { return c >= '0' && c <= '9'; }) &&
+        (text.size() == 8 || text[8] == 'T' || text[8] == 't' || text[8] == ' ');
+    if (!read_digits(text, pos, 4, p.year) || (!basic && !expect(text, pos, '-')) ||
+        !read_digits(text, pos, 2, p.month) || (!basic && !expect(text, pos, '-')) ||
         !read_digits(text, pos, 2, p.day)) {
         return std::nullopt;
     }
@@ -97,11 +104,18 @@ std::optional<std::string> parse_timestamp(std::string_view text) {
     if (pos < text.size()) {
         if (text[pos] != 'T' && text[pos] != ' ' && text[pos] != 't') return std::nullopt;
         ++pos;
-        if (!read_digits(text, pos, 2, p.hour) || !expect(text, pos, ':') ||
+        if (!read_digits(text, pos, 2, p.hour) || (!basic && !expect(text, pos, ':')) ||
             !read_digits(text, pos, 2, p.minute)) {
             return std::nullopt;
         }
-        if (expect(text, pos, ':') && !read_digits(text, pos, 2, p.second)) return std::nullopt;
+        if (basic) {
+            if (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' &&
+                !read_digits(text, pos, 2, p.second)) {
+                return std::nullopt;
+            }
+        } else if (expect(text, pos, ':') && !read_digits(text, pos, 2, p.second)) {
+            return std::nullopt;
+        }
         if (expect(text, pos, '.')) {
             while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
         }

@@ -26,6 +26,16 @@ TEST_CASE("parse_timestamp canonicalizes ISO 8601 to UTC", "[indexer]") {
         {"yesterday", nullptr},
         {"2024-06-18T25:00:00Z", nullptr},
         {"2024-06-18T09:00:00Zjunk", nullptr},
+        // ISO 8601 basic format (issue 12: `published: "20240618"` was refused).
+        {"20240618", "2024-06-18T00:00:00Z"},
+        {"20240618T0930Z", "2024-06-18T09:30:00Z"},
+        {"20240618T093015+0200", "2024-06-18T07:30:15Z"},
+        {"20240618T093015-01:00", "2024-06-18T10:30:15Z"},
+        {"20240230", nullptr},
+        {"2024061", nullptr},
+        {"202406181", nullptr},
+        {"20240618T09:30", nullptr},   // basic date, extended time: not one format
+        {"2024-06-18T0930", nullptr},  // and the other way round
     };
     for (const auto& r : rows) {
         INFO(r.in);

@@ -39,7 +39,8 @@ std::string article_fingerprint(const Article& article, std::string_view analysi
 
 /// @brief Parses a timestamp into canonical ISO 8601 UTC (`YYYY-MM-DDThh:mm:ssZ`).
 /// @param text `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fff]]` with `Z`, `±hh:mm` or
-///        no zone (taken as UTC), or a space instead of `T`.
+///        no zone (taken as UTC), or a space instead of `T`; or the same in ISO 8601 basic
+///        format, without `-` and `:` (`YYYYMMDD`, `YYYYMMDDThhmm[ss]`, zone `±hh[mm]`).
 /// @return the canonical form, or std::nullopt when @p text is not such a date or
 ///         names an impossible day (2024-02-30).
 /// @throws nothing. Thread-safe.
