@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     herald::server::ServerOptions options;
     std::string listen = "127.0.0.1:8080";
     unsigned header_timeout_ms = 10'000, idle_timeout_ms = 60'000, delay_ms = 0;
+    unsigned queue_target_ms = static_cast<unsigned>(options.queue_target.count());
+    unsigned queue_interval_ms = static_cast<unsigned>(options.queue_interval.count());
     bool quiet = false;
     CLI::App app{
         "herald-server: the Herald search API (GET /api/search, /api/articles/{id}, "
@@ -31,8 +33,19 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 64u));
     app.add_option("--queue", options.queue_limit,
-                   "searches that may wait for a busy worker; beyond them: 503 with Retry-After")
+                   "searches that may wait for a busy worker at most (a hard cap behind the "
+                   "delay budget); beyond them: 503 with Retry-After")
         ->capture_default_str();
+    app.add_option("--queue-target-ms", queue_target_ms,
+                   "queue-delay budget: a search that waited longer for a worker, while searches "
+                   "have kept waiting longer for --queue-interval-ms, gets 503 (0: off)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 3'600'000u));
+    app.add_option("--queue-interval-ms", queue_interval_ms,
+                   "how long queue waits must stay over --queue-target-ms before searches are "
+                   "shed")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3'600'000u));
     app.add_option("--header-timeout-ms", header_timeout_ms,
                    "time a client has to send a whole request after its first byte")
         ->capture_default_str()
@@ -73,6 +86,8 @@ int main(int argc, char** argv) {
     options.header_timeout = std::chrono::milliseconds(header_timeout_ms);
     options.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
     options.worker_delay = std::chrono::milliseconds(delay_ms);
+    options.queue_target = std::chrono::milliseconds(queue_target_ms);
+    options.queue_interval = std::chrono::milliseconds(queue_interval_ms);
     if (!quiet) options.access_log = &std::cerr;
 
     // Each connection is a descriptor: raise the soft limit to the hard one, then make sure

@@ -27,6 +27,15 @@ void Metrics::request_finished(std::string_view route, unsigned status, double s
     ++count_;
 }
 
+void Metrics::queue_waited(double seconds) {
+    std::size_t bucket = 0;
+    while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++wait_counts_[bucket];
+    wait_sum_ += seconds;
+    ++wait_count_;
+}
+
 std::uint64_t Metrics::requests(std::string_view route, unsigned status) const {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = requests_.find({std::string(route), status});
@@ -55,7 +64,26 @@ std::string Metrics::render() const {
         out << "herald_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
         out << "herald_http_request_duration_seconds_sum " << format_double(seconds_sum_) << '\n';
         out << "herald_http_request_duration_seconds_count " << count_ << '\n';
+        out << "# HELP herald_search_queue_wait_seconds Time a search waited in the queue for a "
+               "worker.\n# TYPE herald_search_queue_wait_seconds histogram\n";
+        cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            cumulative += wait_counts_[i];
+            out << "herald_search_queue_wait_seconds_bucket{le=\"" << format_double(kBuckets[i])
+                << "\"} " << cumulative << '\n';
+        }
+        cumulative += wait_counts_.back();
+        out << "herald_search_queue_wait_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
+        out << "herald_search_queue_wait_seconds_sum " << format_double(wait_sum_) << '\n';
+        out << "herald_search_queue_wait_seconds_count " << wait_count_ << '\n';
     }
+    out << "# HELP herald_search_shed_total Searches answered 503 without being run: "
+           "queue_delay (waited past the delay budget), queue_full (the hard queue cap).\n"
+           "# TYPE herald_search_shed_total counter\n"
+           "herald_search_shed_total{reason=\"queue_delay\"} "
+        << shed_count(ShedReason::queue_delay) << '\n'
+        << "herald_search_shed_total{reason=\"queue_full\"} " << shed_count(ShedReason::queue_full)
+        << '\n';
     out << "# HELP herald_http_requests_in_flight Requests read and not yet answered.\n"
            "# TYPE herald_http_requests_in_flight gauge\n"
            "herald_http_requests_in_flight "

@@ -65,6 +65,21 @@ std::size_t connections_that_fit(std::size_t max_connections,
     return room >= max_connections ? max_connections : static_cast<std::size_t>(room);
 }
 
+// --- queue-delay budget -----------------------------------------------------------------
+
+bool QueueDelayShedder::shed(Clock::time_point queued, Clock::time_point now) {
+    if (target_.count() <= 0) return false;
+    if (now - queued < target_) {
+        late_since_.reset();  // the queue drained below the target: it was a burst
+        return false;
+    }
+    if (!late_since_) {
+        late_since_ = now;
+        return false;
+    }
+    return now - *late_since_ >= interval_;
+}
+
 // --- worker pool ------------------------------------------------------------------------
 
 WorkerPool::WorkerPool(std::filesystem::path index_dir,
@@ -72,20 +87,23 @@ WorkerPool::WorkerPool(std::filesystem::path index_dir,
                        unsigned threads,
                        std::size_t queue_limit,
                        Metrics* metrics,
-                       std::chrono::milliseconds delay)
+                       std::chrono::milliseconds delay,
+                       std::chrono::milliseconds queue_target,
+                       std::chrono::milliseconds queue_interval)
     : index_dir_(std::move(index_dir)),
       language_(std::move(language)),
       queue_limit_(queue_limit),
       metrics_(metrics),
-      delay_(delay) {
+      delay_(delay),
+      shedder_(queue_target, queue_interval) {
     {
         Searcher probe(index_dir_, language_);  // fail early, in the caller's thread
         if (metrics_) {
             metrics_->set_index(paragraph_count(probe.database()), probe.database().get_revision());
         }
     }
-    for (unsigned i = 0; i < std::max(1u, threads); ++i)
-        threads_.emplace_back([this] { run_worker(); });
+    workers_ = std::max(1u, threads);
+    for (unsigned i = 0; i < workers_; ++i) threads_.emplace_back([this] { run_worker(); });
 }
 
 WorkerPool::~WorkerPool() {
@@ -96,8 +114,14 @@ bool WorkerPool::try_submit(Job job) {
     std::size_t depth;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_ || queue_.size() >= idle_ + queue_limit_) return false;
-        queue_.push_back(std::move(job));
+        if (stopping_) return false;
+        // Room: a job for each worker not running one (also one not yet waiting, just after
+        // start-up), plus queue_limit.
+        if (queue_.size() >= (workers_ - busy_) + queue_limit_) {
+            if (metrics_) metrics_->shed(Metrics::ShedReason::queue_full);
+            return false;
+        }
+        queue_.push_back({std::move(job), Clock::now()});
         depth = queue_.size();
     }
     if (metrics_) metrics_->set_queue_depth(depth);
@@ -155,23 +179,40 @@ void WorkerPool::run_worker() {
         }
     };
 
+    bool took_job = false;  // this worker counts in busy_
     for (;;) {
         Job job;
         std::size_t depth;
+        bool shed;
+        double waited;
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            ++idle_;
+            if (took_job) --busy_;
+            took_job = false;
+            if (queue_.empty()) shedder_.queue_empty();
             ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            --idle_;
             if (queue_.empty()) return;  // stopping, and every queued job is done
-            job = std::move(queue_.front());
+            ++busy_;
+            took_job = true;
+            const auto now = Clock::now();
+            job = std::move(queue_.front().job);
+            shed = shedder_.shed(queue_.front().queued, now);
+            waited = std::chrono::duration<double>(now - queue_.front().queued).count();
             queue_.pop_front();
             depth = queue_.size();
         }
-        if (metrics_) metrics_->set_queue_depth(depth);
+        if (metrics_) {
+            metrics_->set_queue_depth(depth);
+            metrics_->queue_waited(waited);
+            if (shed) metrics_->shed(Metrics::ShedReason::queue_delay);
+        }
+        if (shed) {
+            job(JobStart{nullptr, error, true});
+            continue;
+        }
         if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
         refresh();
-        job(searcher ? &*searcher : nullptr, error);
+        job(JobStart{searcher ? &*searcher : nullptr, error, false});
     }
 }
 
@@ -421,16 +462,25 @@ void Session::dispatch_request(std::shared_ptr<Request> req) {
     if (route && method_ok && route->runs == Runs::on_worker) {
         auto self = shared_from_this();
         auto guard = net::make_work_guard(shared_.ioc);
-        bool queued =
-            shared_.pool->try_submit([self, req, slot, route_name, method, path, start, guard](
-                                         Searcher* searcher, const std::string& error) {
-                RequestContext ctx{searcher, error, &self->shared_.metrics};
-                auto res = std::make_shared<Response>(handle_request(ctx, *req));
-                net::post(self->stream_.get_executor(), [self, slot, res, route_name, method, path,
-                                                         start] {
-                    self->complete(slot, std::move(*res), route_name, method, path, start);
-                });
-            });
+        bool queued = shared_.pool->try_submit([self, req, slot, route_name, method, path, start,
+                                                guard](const WorkerPool::JobStart& job) {
+            std::shared_ptr<Response> res;
+            if (job.shed) {
+                res = std::make_shared<Response>(error_response(
+                    classify_error(std::make_exception_ptr(
+                        Overloaded("searches are waiting too long for a worker (over " +
+                                   std::to_string(self->shared_.options.queue_target.count()) +
+                                   " ms); retry shortly"))),
+                    *req));
+            } else {
+                RequestContext ctx{job.searcher, job.index_error, &self->shared_.metrics};
+                res = std::make_shared<Response>(handle_request(ctx, *req));
+            }
+            net::post(self->stream_.get_executor(),
+                      [self, slot, res, route_name, method, path, start] {
+                          self->complete(slot, std::move(*res), route_name, method, path, start);
+                      });
+        });
         if (!queued) {
             complete(slot,
                      error_response(classify_error(std::make_exception_ptr(
@@ -627,7 +677,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
     auto& o = impl_->shared.options;
     unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
     impl_->shared.pool = std::make_unique<WorkerPool>(
-        o.index_dir, o.language, workers, o.queue_limit, &impl_->shared.metrics, o.worker_delay);
+        o.index_dir, o.language, workers, o.queue_limit, &impl_->shared.metrics, o.worker_delay,
+        o.queue_target, o.queue_interval);
     beast::error_code ec;
     auto address = net::ip::make_address(o.address, ec);
     if (ec) {

@@ -65,6 +65,7 @@ class LimitServer {
         thread_.join();
     }
     unsigned short port() const { return server_->port(); }
+    Metrics& metrics() { return server_->metrics(); }
 
    private:
     std::unique_ptr<Server> server_;
@@ -383,4 +384,130 @@ TEST_CASE("error messages keep what follows a NUL byte and never show the index 
         CHECK(e.code == "index_unavailable");
         CHECK(e.message == "the index cannot be read; retry shortly");
     }
+}
+
+TEST_CASE("the queue-delay budget sheds only while searches keep waiting past the target",
+          "[server]") {
+    using std::chrono::milliseconds;
+    const QueueDelayShedder::Clock::time_point t0{};
+    // Each row: when the search was queued and taken (ms), whether it is shed.
+    struct Row {
+        int queued, taken;
+        bool shed;
+    };
+    QueueDelayShedder shedder(milliseconds(100), milliseconds(1000));
+    const Row rows[] = {
+        {0, 50, false},       // under the target
+        {100, 300, false},    // late: the spell starts at 300
+        {400, 800, false},    // late, 500 ms into the spell
+        {1000, 1299, false},  // late, 999 ms into the spell
+        {1100, 1300, true},   // late, a whole interval into the spell: shed
+        {1200, 1400, true},   // still late: shed
+        {1450, 1500, false},  // 50 ms wait: the queue drained below the target
+        {1500, 1700, false},  // late again: a new spell starts at 1700
+        {1800, 2699, false}, {2000, 2700, true},
+    };
+    for (const Row& row : rows) {
+        INFO("queued at " << row.queued << " ms, taken at " << row.taken << " ms");
+        CHECK(shedder.shed(t0 + milliseconds(row.queued), t0 + milliseconds(row.taken)) ==
+              row.shed);
+    }
+    // A worker finding the queue empty ends the spell too.
+    shedder.queue_empty();
+    CHECK_FALSE(shedder.shed(t0 + milliseconds(2000), t0 + milliseconds(2800)));
+    CHECK_FALSE(shedder.shed(t0 + milliseconds(2000), t0 + milliseconds(3000)));
+    CHECK(shedder.shed(t0 + milliseconds(2000), t0 + milliseconds(3800)));
+
+    // A zero target never sheds, however long the wait.
+    QueueDelayShedder off(milliseconds(0), milliseconds(1));
+    CHECK_FALSE(off.shed(t0, t0 + std::chrono::hours(1)));
+    CHECK_FALSE(off.shed(t0, t0 + std::chrono::hours(2)));
+}
+
+TEST_CASE("a burst of searches larger than the old queue cap is answered 200, not shed",
+          "[server]") {
+    // 128 searches at once on one worker that holds each 10 ms: they all queue, and a count-based
+    // cap of 64 refused half of them. The delay budget is set out of reach so that the outcome
+    // cannot depend on the machine's speed.
+    ServerOptions options;
+    options.workers = 1;
+    options.worker_delay = std::chrono::milliseconds{10};
+    options.queue_target = std::chrono::minutes(10);
+    LimitServer server(options);
+    std::vector<std::future<std::string>> replies;
+    for (int i = 0; i < 128; ++i) {
+        replies.push_back(std::async(std::launch::async, [&] {
+            return send_and_read(server.port(), get_request("/api/search?q=floods"));
+        }));
+    }
+    int ok = 0;
+    for (auto& reply : replies) ok += status_of(reply.get()) == 200;
+    CHECK(ok == 128);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_delay) == 0);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_full) == 0);
+}
+
+TEST_CASE("a search that waited past the delay budget behind a standing queue gets 503",
+          "[server]") {
+    // One worker holds each search 1 s. A runs at once; B and C queue behind it. B is taken
+    // after waiting at least 800 ms (late: the spell starts), C after at least 1.8 s, over a
+    // whole interval into the spell: C is shed, without being run.
+    ServerOptions options;
+    options.workers = 1;
+    options.worker_delay = std::chrono::milliseconds{1000};
+    options.queue_target = std::chrono::milliseconds{100};
+    options.queue_interval = std::chrono::milliseconds{100};
+    LimitServer server(options);
+    auto a = std::async(std::launch::async, [&] {
+        return send_and_read(server.port(), get_request("/api/search?q=floods"));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // A is on the worker
+    auto b = std::async(std::launch::async, [&] {
+        return send_and_read(server.port(), get_request("/api/search?q=floods"));
+    });
+    auto c = std::async(std::launch::async, [&] {
+        return send_and_read(server.port(), get_request("/api/search?q=floods"));
+    });
+    CHECK(status_of(a.get()) == 200);
+    const std::string replies[] = {b.get(), c.get()};
+    // B and C raced into the queue; the one queued second is shed.
+    int ok = 0, shed = 0;
+    for (const std::string& reply : replies) {
+        if (status_of(reply) == 200) ++ok;
+        if (status_of(reply) == 503) {
+            ++shed;
+            CHECK_THAT(reply, Catch::Contains("Retry-After: 1"));
+            const json error = json::parse(body_of(reply))["error"];
+            CHECK(error["code"] == "overloaded");
+            CHECK(error["message"] ==
+                  "searches are waiting too long for a worker (over 100 ms); retry shortly");
+        }
+    }
+    CHECK(ok == 1);
+    CHECK(shed == 1);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_delay) == 1);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_full) == 0);
+    const std::string metrics = body_of(send_and_read(server.port(), get_request("/metrics")));
+    CHECK_THAT(metrics, Catch::Contains("herald_search_shed_total{reason=\"queue_delay\"} 1\n"));
+    CHECK_THAT(metrics, Catch::Contains("herald_search_queue_wait_seconds_count 3\n"));
+}
+
+TEST_CASE("beyond the hard queue cap a search gets 503 at once, counted as queue_full",
+          "[server]") {
+    ServerOptions options;
+    options.workers = 1;
+    options.queue_limit = 0;
+    options.worker_delay = std::chrono::milliseconds{800};
+    LimitServer server(options);
+    auto busy = std::async(std::launch::async, [&] {
+        return send_and_read(server.port(), get_request("/api/search?q=floods"));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the worker holds it
+    const std::string refused = send_and_read(server.port(), get_request("/api/search?q=oil"));
+    CHECK(status_of(refused) == 503);
+    CHECK(json::parse(body_of(refused))["error"]["message"] ==
+          "every search worker is busy; retry shortly");
+    CHECK(status_of(busy.get()) == 200);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_full) == 1);
+    CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_delay) == 0);
 }

@@ -40,6 +40,24 @@ class Metrics {
         queue_depth_.store(depth, std::memory_order_relaxed);
     }
 
+    /// @brief A search worker took a job that had waited @p seconds in the queue (histogram
+    ///        herald_search_queue_wait_seconds, same buckets as the request latency).
+    void queue_waited(double seconds);
+
+    /// Why a search was refused with 503 without being run.
+    enum class ShedReason {
+        queue_delay,  ///< it waited past the delay budget (QueueDelayShedder)
+        queue_full,   ///< the queue held queue_limit searches already (hard cap)
+    };
+    /// @brief Counts one search refused for @p reason (herald_search_shed_total{reason}).
+    void shed(ShedReason reason) {
+        shed_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+    }
+    /// @brief Searches refused for @p reason so far.
+    std::uint64_t shed_count(ShedReason reason) const {
+        return shed_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+    }
+
     std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
     std::uint64_t index_documents() const {
         return index_documents_.load(std::memory_order_relaxed);
@@ -52,6 +70,7 @@ class Metrics {
     /// @brief Every metric in the Prometheus text format: herald_http_requests_total{route,
     ///        status}, herald_http_request_duration_seconds (histogram),
     ///        herald_http_requests_in_flight, herald_search_queue_depth,
+    ///        herald_search_queue_wait_seconds (histogram), herald_search_shed_total{reason},
     ///        herald_index_documents, herald_index_revision.
     std::string render() const;
 
@@ -61,6 +80,10 @@ class Metrics {
     std::array<std::uint64_t, kBuckets.size() + 1> bucket_counts_{};  // last: +Inf
     double seconds_sum_ = 0;
     std::uint64_t count_ = 0;
+    std::array<std::uint64_t, kBuckets.size() + 1> wait_counts_{};  // guarded by mutex_
+    double wait_sum_ = 0;
+    std::uint64_t wait_count_ = 0;
+    std::array<std::atomic<std::uint64_t>, 2> shed_{};
     std::atomic<std::int64_t> in_flight_{0};
     std::atomic<std::size_t> queue_depth_{0};
     std::atomic<std::uint64_t> index_documents_{0};

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -29,7 +30,15 @@ struct ServerOptions {
     unsigned short port = 8080;         ///< 0: any free port (see Server::port())
     unsigned workers = 0;               ///< search threads, one Searcher each; 0 = number of cores
     unsigned io_threads = 1;            ///< threads reading and writing sockets
-    std::size_t queue_limit = 64;       ///< searches that may wait for a worker; beyond: 503
+    /// Searches that may wait for a worker at most, a hard cap behind the delay budget
+    /// (queue_target); beyond: 503. Normal load never reaches it: it is a last line.
+    std::size_t queue_limit = 1024;
+    /// Queue-delay budget (CoDel-style, see QueueDelayShedder): a search that waited longer
+    /// than this for a worker, while every search taken for queue_interval has waited longer
+    /// too, gets 503 instead of being run. Zero: never shed by delay (only by queue_limit).
+    std::chrono::milliseconds queue_target{500};
+    /// How long the queue wait must stay above queue_target before searches are shed.
+    std::chrono::milliseconds queue_interval{1'000};
     std::size_t header_limit = 8 * 1024;   ///< bytes of request line + headers; beyond: 413
     std::size_t body_limit = 1024 * 1024;  ///< bytes of request body (also chunked); beyond: 413
     /// Time a client has to send a whole request once its first byte arrived; then the
@@ -78,30 +87,78 @@ std::size_t connections_that_fit(std::size_t max_connections,
                                  unsigned workers,
                                  std::size_t reserve_connections);
 
+/// @brief Decides, CoDel-style, which searches taken off the queue are shed because they waited
+///        too long: a standing queue (every search waiting longer than a target for a whole
+///        interval) is a server that cannot keep up, while a queue that drains below the target
+///        now and then is only absorbing bursts. Time is passed in, so the rule is testable.
+/// @see K. Nichols, V. Jacobson, "Controlling Queue Delay", ACM Queue 10(5), 2012 (CoDel); the
+///      per-request form (shed every request over the target while the queue stands) is the
+///      one B. Maurer describes for RPC queues in "Fail at Scale", ACM Queue 13(8), 2015.
+/// Thread-safety: none; WorkerPool calls it under its queue lock.
+class QueueDelayShedder {
+   public:
+    using Clock = std::chrono::steady_clock;
+
+    /// @param target queue wait a search may have without counting as late (0: never shed).
+    /// @param interval how long searches must keep being late before late ones are shed.
+    QueueDelayShedder(std::chrono::nanoseconds target, std::chrono::nanoseconds interval)
+        : target_(target), interval_(interval) {}
+
+    /// @brief A search queued at @p queued is taken off the queue at @p now.
+    /// @return true when it must be shed (answered 503, not run): it waited at least the target
+    ///         and every search taken since the first late one, at least @p interval before
+    ///         @p now, was late too. A search that waited less than the target ends the late
+    ///         spell.
+    bool shed(Clock::time_point queued, Clock::time_point now);
+
+    /// @brief A worker found the queue empty: there is no standing queue; the late spell ends.
+    void queue_empty() { late_since_.reset(); }
+
+   private:
+    std::chrono::nanoseconds target_;
+    std::chrono::nanoseconds interval_;
+    std::optional<Clock::time_point> late_since_;  // first late search of the current spell
+};
+
 /// @brief A fixed pool of threads, each owning a Searcher over the same index, fed from a
-///        bounded queue. Before each job a worker moves its Searcher to the newest revision
-///        (Searcher::reopen()), or opens the index anew when the folder was swapped (a
-///        `herald-index --rebuild` renames a new folder into place).
+///        bounded queue, shedding searches that waited too long (QueueDelayShedder). Before each
+///        job a worker moves its Searcher to the newest revision (Searcher::reopen()), or opens the
+///        index anew when the folder was swapped (a `herald-index --rebuild` renames a new folder
+///        into place).
 /// Thread-safety: try_submit() and stop() may be called from any thread.
 class WorkerPool {
    public:
-    /// A job gets the worker's Searcher, or nullptr and a message when the index is unusable.
-    using Job = std::function<void(Searcher* searcher, const std::string& index_error)>;
+    /// What a job is told when a worker takes it.
+    struct JobStart {
+        /// The worker's Searcher; nullptr when the index is unusable or the job is shed.
+        Searcher* searcher = nullptr;
+        const std::string& index_error;  ///< why the index is unusable; empty otherwise
+        /// The job waited past the delay budget (QueueDelayShedder): answer 503, do not search.
+        bool shed = false;
+    };
+    /// Runs on a worker thread, once.
+    using Job = std::function<void(const JobStart& start)>;
 
     /// @brief Starts @p threads workers (at least 1) over @p index_dir.
-    /// @param queue_limit jobs that may wait when every worker is busy.
-    /// @param metrics receives index document count, revision and queue depth (may be null).
+    /// @param queue_limit jobs that may wait when every worker is busy (hard cap).
+    /// @param queue_target, queue_interval the delay budget (QueueDelayShedder); a zero
+    ///        target never sheds by delay.
+    /// @param metrics receives index document count, revision, queue depth, queue waits and
+    ///        shed jobs (may be null).
     /// @throws std::runtime_error when the index cannot be opened (checked once, up front).
     WorkerPool(std::filesystem::path index_dir,
                std::string language,
                unsigned threads,
                std::size_t queue_limit,
                Metrics* metrics,
-               std::chrono::milliseconds delay = std::chrono::milliseconds{0});
+               std::chrono::milliseconds delay = std::chrono::milliseconds{0},
+               std::chrono::milliseconds queue_target = std::chrono::milliseconds{0},
+               std::chrono::milliseconds queue_interval = std::chrono::milliseconds{1'000});
     ~WorkerPool();  ///< stop()
 
     /// @brief Queues @p job. @return false, leaving @p job unrun, when every worker is busy and
     ///        queue_limit jobs already wait, or the pool is stopping (the caller answers 503).
+    ///        A queued job is run exactly once, with JobStart::shed set when it waited too long.
     bool try_submit(Job job);
 
     /// @brief Runs every queued job, then joins the threads. Idempotent.
@@ -117,10 +174,16 @@ class WorkerPool {
     std::size_t queue_limit_;
     Metrics* metrics_;
     std::chrono::milliseconds delay_;
-    std::size_t idle_ = 0;  // workers waiting for a job
+    std::size_t workers_ = 0;  // threads started
+    std::size_t busy_ = 0;     // workers running a job (guarded by mutex_)
     std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<Job> queue_;
+    struct Queued {
+        Job job;
+        std::chrono::steady_clock::time_point queued;
+    };
+    std::deque<Queued> queue_;
+    QueueDelayShedder shedder_;  // guarded by mutex_
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
