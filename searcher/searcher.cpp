@@ -24,6 +24,35 @@ constexpr Xapian::doccount kCheckAtLeast = 1000;
 // With collapse, paragraphs examined to count articles exactly.
 constexpr Xapian::doccount kCollapseCount = 10000;
 
+// Hits of one page with equal scores (exact copies of a wire story score alike): the earlier
+// published first (undated last), then the smaller article id (numerically when both are
+// numbers), then the earlier paragraph. Xapian alone would order them by document id, which a
+// sharded build assigns by a hash of the article id, so the order would change with --threads.
+bool before_on_tie(const Hit& a, const Hit& b) {
+    const std::string ka = timestamp_key(a.published), kb = timestamp_key(b.published);
+    if (ka != kb) return kb.empty() || (!ka.empty() && ka < kb);
+    const auto digits = [](const std::string& s) {
+        return !s.empty() && std::all_of(s.begin(), s.end(),
+                                         [](unsigned char c) { return c >= '0' && c <= '9'; });
+    };
+    if (a.article_id != b.article_id) {
+        if (digits(a.article_id) && digits(b.article_id) &&
+            a.article_id.size() != b.article_id.size())
+            return a.article_id.size() < b.article_id.size();
+        return a.article_id < b.article_id;
+    }
+    return a.paragraph < b.paragraph;
+}
+
+// Orders a page of hits ranked by relevance by score, ties by before_on_tie().
+void order_ties(std::vector<Hit>& hits, std::size_t first) {
+    std::stable_sort(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(),
+                     [](const Hit& a, const Hit& b) {
+                         if (a.score != b.score) return a.score > b.score;
+                         return before_on_tie(a, b);
+                     });
+}
+
 // The word of @p term when it is a word term with prefix @p words (schema::kStoryWord, or ""
 // for the unprefixed words of paragraphs), else "". A word never starts with an ASCII capital,
 // so other prefixed terms never pass for words.
@@ -552,10 +581,12 @@ SearchResult Searcher::run(const SearchRequest& request) {
     result.upper_bound = mset.get_matches_upper_bound();
     if (spy) collect_facets(db_, request, collapse, *spy, mset, check_at_least, result);
 
+    const std::size_t first_hit = result.hits.size();
     if (stories)
         add_story_hits(request, ranked, query, mset, rerank, result);
     else
         add_hits(request, query, mset, result);
+    if (request.sort == SortOrder::relevance && !no_terms) order_ties(result.hits, first_hit);
     result.took_ms = millis_since(t0);
     return result;
 }

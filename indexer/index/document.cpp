@@ -123,7 +123,7 @@ Xapian::Document DocumentBuilder::article_document(
     Xapian::Document doc = start(article, record.story);
     if (!article.title.empty()) {
         const std::string title = normalize_for_terms(article.title);
-        generator_.index_text(title, schema::kTitleWeight, std::string(schema::kTitle));
+        generator_.index_text(title, schema::kStoryTitleWeight, std::string(schema::kTitle));
         generator_.increase_termpos();
         generator_.index_text(title, schema::kHeadlineWeight, std::string(schema::kStoryWord));
     }

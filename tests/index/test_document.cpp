@@ -145,13 +145,18 @@ TEST_CASE("a story document holds the whole article, paragraphs kept apart", "[i
     CHECK(schema::paragraph_of_position(pos["geneva"][1]) == 2);
     CHECK(pos["minist"] == std::vector<Xapian::termpos>{schema::kParagraphStride + 1});
     CHECK(pos["talk"][1] - pos["geneva"][0] > schema::kParagraphStride / 2);
-    // Headline words: prefixed with weight kTitleWeight, unprefixed with kHeadlineWeight.
+    // Headline words: prefixed with weight kStoryTitleWeight, unprefixed with kHeadlineWeight.
     auto wdf = [&](const std::string& term) {
         auto t = doc.termlist_begin();
         t.skip_to(term);
         return t != doc.termlist_end() && *t == term ? t.get_wdf() : 0u;
     };
-    CHECK(wdf("Strade") == schema::kTitleWeight);
+    CHECK(wdf("Strade") == 1);
+    // The length BM25 normalizes (the sum of the wdfs): 11 words of text, the 2 headline
+    // words 3 times (1 + 2), and the 2 entities once each.
+    Xapian::termcount length = 0;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) length += t.get_wdf();
+    CHECK(length == 11 + 2 * 3 + 2);
     CHECK(wdf(std::string(schema::kStoryWord) + "trade") == schema::kHeadlineWeight);
     CHECK(wdf("trade") == 0);
     // Boolean terms: the kind, the unique id of paragraph 0, the article; entities once each.

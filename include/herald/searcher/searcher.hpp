@@ -187,6 +187,10 @@ class Searcher {
     ///        passage_weight 0.1 was chosen on development known-item sets (bench/README.md,
     ///        "Choosing the story ranking").
     ///        Sorted by date, articles are not reranked.
+    ///        Ranked by relevance (with query words), hits of equal score (exact copies of
+    ///        a story) go to the earlier published, then the smaller article id (numbers
+    ///        numerically, before other ids), undated last, then the earlier paragraph: the
+    ///        order does not depend on document ids, which a sharded build assigns by hash.
     /// @see J. P. Callan, "Passage-level evidence in document retrieval", SIGIR 1994 (the
     ///      combination of document and best-passage scores).
     ///
