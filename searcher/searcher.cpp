@@ -607,46 +607,99 @@ std::vector<Searcher::PassageTerm> Searcher::passage_terms(const Xapian::Query& 
     return terms;
 }
 
-std::vector<Searcher::ParagraphMatch> Searcher::locate(const Xapian::Document& doc,
-                                                       Xapian::docid story,
-                                                       const std::vector<PassageTerm>& terms,
-                                                       double k1,
-                                                       double b) const {
-    // Per paragraph: its score and which terms it holds (bit i for terms[i], the first 64).
-    std::map<unsigned, std::pair<std::vector<Xapian::termcount>, std::uint64_t>> found;
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        for (auto p = db_.positionlist_begin(story, terms[i].term);
-             p != db_.positionlist_end(story, terms[i].term); ++p) {
-            // The headline counts for the lead paragraph's score, as the lead paragraph's
-            // document carries it, but is no paragraph's text: it sets no term bit.
-            const unsigned at = schema::paragraph_of_position(*p);
-            auto& [tf, held] = found[at == 0 ? 1 : at];
-            if (tf.empty()) tf.assign(terms.size(), 0);
-            ++tf[i];
-            if (at != 0 && i < 64) held |= std::uint64_t{1} << i;
-        }
-    }
+std::vector<Searcher::ParagraphMatch> Searcher::score_paragraphs(
+    const std::map<unsigned, ParagraphTerms>& found,
+    const std::vector<Xapian::termcount>& lengths,
+    const std::vector<PassageTerm>& terms,
+    double k1,
+    double b) const {
     std::vector<ParagraphMatch> out;
     if (found.empty()) return out;
     out.reserve(found.size());
-    const std::vector<Xapian::termcount> lengths =
-        schema::decode_lengths(doc.get_value(schema::kParagraphLengths));
     const double average = std::max(1.0, db_.get_avlength());
     for (const auto& [paragraph, entry] : found) {
         const double length = paragraph <= lengths.size() ? lengths[paragraph - 1] : average;
         const double norm = k1 * ((1 - b) + b * length / average);
         double score = 0;
         for (std::size_t i = 0; i < terms.size(); ++i) {
-            if (entry.first[i] == 0) continue;
-            const double tf = entry.first[i];
+            if (entry.tf[i] == 0) continue;
+            const double tf = entry.tf[i];
             score += terms[i].idf * (k1 + 1) * tf / (norm + tf);
         }
-        out.push_back({paragraph, score, entry.second});
+        out.push_back({paragraph, score, entry.held});
     }
     std::stable_sort(out.begin(), out.end(), [](const ParagraphMatch& a, const ParagraphMatch& b) {
         return a.score > b.score;  // ties: the earlier paragraph (the map's order)
     });
     return out;
+}
+
+std::vector<Searcher::ParagraphMatch> Searcher::locate(const Xapian::Document& doc,
+                                                       Xapian::docid story,
+                                                       const std::vector<PassageTerm>& terms,
+                                                       double k1,
+                                                       double b) const {
+    std::map<unsigned, ParagraphTerms> found;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        for (auto p = db_.positionlist_begin(story, terms[i].term);
+             p != db_.positionlist_end(story, terms[i].term); ++p) {
+            // The headline counts for the lead paragraph's score, as the lead paragraph's
+            // document carries it, but is no paragraph's text: it sets no term bit.
+            const unsigned at = schema::paragraph_of_position(*p);
+            auto& entry = found[at == 0 ? 1 : at];
+            if (entry.tf.empty()) entry.tf.assign(terms.size(), 0);
+            ++entry.tf[i];
+            if (at != 0 && i < 64) entry.held |= std::uint64_t{1} << i;
+        }
+    }
+    if (found.empty()) return {};
+    return score_paragraphs(found, schema::decode_lengths(doc.get_value(schema::kParagraphLengths)),
+                            terms, k1, b);
+}
+
+std::vector<Searcher::ParagraphMatch> Searcher::locate(const MarkedText& headline,
+                                                       const std::vector<MarkedText>& paragraphs,
+                                                       const std::vector<PassageTerm>& terms,
+                                                       double k1,
+                                                       double b) const {
+    // The passage terms as the highlighter's terms (unprefixed words).
+    std::vector<std::string_view> words;
+    words.reserve(terms.size());
+    for (const auto& t : terms) words.push_back(word_of(t.term, story_words_));
+    std::map<unsigned, ParagraphTerms> found;
+    std::vector<Xapian::termcount> lengths(paragraphs.size());
+    // Adds the matches of @p m to paragraph @p n's entry; the headline (@p bits false) counts
+    // for the lead paragraph's score but sets no term bit, as in the positions' version.
+    auto add = [&](const MarkedText& m, unsigned n, bool bits) {
+        if (m.terms.empty()) return;
+        // Passage term of each of m's distinct terms, or -1.
+        std::vector<int> passage(m.terms.size(), -1);
+        bool any = false;
+        for (std::size_t j = 0; j < m.terms.size(); ++j) {
+            for (std::size_t i = 0; i < words.size(); ++i) {
+                if (words[i] == m.terms[j]) {
+                    passage[j] = static_cast<int>(i);
+                    any = true;
+                    break;
+                }
+            }
+        }
+        if (!any) return;
+        auto& entry = found[n];
+        if (entry.tf.empty()) entry.tf.assign(terms.size(), 0);
+        for (int id : m.match_id) {
+            if (id < 0 || passage[id] < 0) continue;
+            const auto i = static_cast<std::size_t>(passage[id]);
+            ++entry.tf[i];
+            if (bits && i < 64) entry.held |= std::uint64_t{1} << i;
+        }
+    };
+    if (!paragraphs.empty()) add(headline, 1, false);
+    for (std::size_t n = 0; n < paragraphs.size(); ++n) {
+        lengths[n] = static_cast<Xapian::termcount>(paragraphs[n].words.size());
+        add(paragraphs[n], static_cast<unsigned>(n + 1), true);
+    }
+    return score_paragraphs(found, lengths, terms, k1, b);
 }
 
 void Searcher::add_story_hits(const SearchRequest& request,
@@ -664,8 +717,11 @@ void Searcher::add_story_hits(const SearchRequest& request,
         std::string article_id;
         double score = 0;
         std::vector<ParagraphMatch> paragraphs;  // matching, best first
+        std::vector<MarkedText> marks;           // schema 3: each paragraph's, marked
     };
     const std::vector<PassageTerm> terms = passage_terms(passage_query(ranked));
+    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
+                            stemmer_);
     std::vector<Story> stories;
     stories.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -681,7 +737,17 @@ void Searcher::add_story_hits(const SearchRequest& request,
         }
         story.article_id =
             story.known ? story.record.story.article_id : story.doc.get_value(schema::kArticleId);
-        story.paragraphs = locate(story.doc, *it, terms, request.bm25_k1, request.bm25_b);
+        if (story.has_paragraphs) {
+            // Schema 3: the paragraphs' texts are at hand; marking them once locates the
+            // query words and marks the passages, without reading positions.
+            story.marks.reserve(story.record.paragraphs.size());
+            for (const StoryParagraph& p : story.record.paragraphs)
+                story.marks.push_back(highlighter.mark(p.text));
+            story.paragraphs = locate(highlighter.mark(story.record.story.title), story.marks,
+                                      terms, request.bm25_k1, request.bm25_b);
+        } else {
+            story.paragraphs = locate(story.doc, *it, terms, request.bm25_k1, request.bm25_b);
+        }
         stories.push_back(std::move(story));
     }
     if (rerank) {
@@ -700,8 +766,6 @@ void Searcher::add_story_hits(const SearchRequest& request,
                          [](const Story& a, const Story& b) { return a.score > b.score; });
     }
 
-    Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
-                            stemmer_);
     SnippetOptions snippet_options = snippet_style_;
     snippet_options.max_bytes = request.snippet_bytes;
     for (Story& story : stories) {
@@ -755,7 +819,7 @@ void Searcher::add_story_hits(const SearchRequest& request,
             for (unsigned n : chosen) {
                 if (n == 0 || n > paragraphs.size()) continue;
                 const StoryParagraph& p = paragraphs[n - 1];
-                sources.push_back({n, p.text});
+                sources.push_back({n, p.text, &story.marks[n - 1]});
                 for (std::uint32_t e : p.entities) add_entity(data.entities[e]);
             }
         } else {

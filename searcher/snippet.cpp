@@ -12,7 +12,27 @@ Highlighter::Highlighter(std::unordered_set<std::string> terms,
                          Xapian::Stem stemmer)
     : terms_(std::move(terms)),
       prefixes_(std::move(wildcard_prefixes)),
-      stemmer_(std::move(stemmer)) {}
+      stemmer_(std::move(stemmer)),
+      first_letter_kept_(stem_keeps_first_letter(stemmer_)) {
+    const auto note = [&](const std::string& s) {
+        if (s.empty()) {
+            first_letter_kept_ = false;  // an empty prefix matches every word
+            return;
+        }
+        const auto c = static_cast<unsigned char>(s[0]);
+        // A term starting beyond ASCII may be the stem of a word whose first letter
+        // lower-cases to another lead byte: such words are always stemmed (see may_match).
+        if (c < 128) first_bytes_[c] = true;
+    };
+    for (const auto& t : terms_) note(t);
+    for (const auto& p : prefixes_) note(p);
+}
+
+bool Highlighter::may_match(unsigned char c) const {
+    if (!first_letter_kept_ || c >= 128) return true;
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    return first_bytes_[c];
+}
 
 bool Highlighter::matches(std::string_view word) const {
     if (terms_.empty() && prefixes_.empty()) return false;
@@ -181,13 +201,14 @@ std::string render(std::string_view text,
 
 }  // namespace
 
-Highlighter::Marked Highlighter::mark(std::string_view text) const {
-    Marked m;
+MarkedText Highlighter::mark(std::string_view text) const {
+    MarkedText m;
     m.words = split_words(text);
     m.match_id.assign(m.words.size(), -1);
     if (terms_.empty() && prefixes_.empty()) return m;
     for (std::size_t i = 0; i < m.words.size(); ++i) {
         std::string_view w = text.substr(m.words[i].begin, m.words[i].end - m.words[i].begin);
+        if (!may_match(static_cast<unsigned char>(w[0]))) continue;
         std::string term = word_term(w, stemmer_);
         if (!matches_term(w, term)) continue;
         const auto known = std::find(m.terms.begin(), m.terms.end(), term);
@@ -198,7 +219,7 @@ Highlighter::Marked Highlighter::mark(std::string_view text) const {
 }
 
 std::string Highlighter::cut(std::string_view text,
-                             const Marked& marked,
+                             const MarkedText& marked,
                              const SnippetOptions& options) const {
     const Window win =
         choose_window(text, marked.words, marked.match_id, marked.terms.size(), options);
@@ -223,25 +244,36 @@ std::vector<Passage> Highlighter::story_snippet(const std::vector<PassageSource>
     }
     // Each paragraph is marked once: its matching terms choose the passages, and its words
     // and marks cut the snippet.
-    std::vector<Marked> marked;
-    marked.reserve(room > 1 ? paragraphs.size() : 1);
-    marked.push_back(mark(paragraphs[0].text));
+    // Marks the caller made are used as they are.
+    std::vector<MarkedText> own(paragraphs.size());
+    std::vector<const MarkedText*> marked(paragraphs.size(), nullptr);
+    auto marks = [&](std::size_t i) -> const MarkedText& {
+        if (marked[i] == nullptr) {
+            if (paragraphs[i].marked != nullptr) {
+                marked[i] = paragraphs[i].marked;
+            } else {
+                own[i] = mark(paragraphs[i].text);
+                marked[i] = &own[i];
+            }
+        }
+        return *marked[i];
+    };
+    marks(0);
     std::vector<std::size_t> chosen = {0};
     if (room > 1) {
-        for (std::size_t i = 1; i < paragraphs.size(); ++i)
-            marked.push_back(mark(paragraphs[i].text));
-        std::unordered_set<std::string> shown(marked[0].terms.begin(), marked[0].terms.end());
+        for (std::size_t i = 1; i < paragraphs.size(); ++i) marks(i);
+        std::unordered_set<std::string> shown(marked[0]->terms.begin(), marked[0]->terms.end());
         while (chosen.size() < room) {
             std::size_t best = 0, best_new = 0;
             for (std::size_t i = 1; i < paragraphs.size(); ++i) {
                 if (std::find(chosen.begin(), chosen.end(), i) != chosen.end()) continue;
                 std::size_t fresh = 0;
-                for (const auto& t : marked[i].terms) fresh += shown.count(t) == 0 ? 1 : 0;
+                for (const auto& t : marked[i]->terms) fresh += shown.count(t) == 0 ? 1 : 0;
                 if (fresh > best_new) best = i, best_new = fresh;
             }
             if (best_new == 0) break;
             chosen.push_back(best);
-            shown.insert(marked[best].terms.begin(), marked[best].terms.end());
+            shown.insert(marked[best]->terms.begin(), marked[best]->terms.end());
         }
     }
     SnippetOptions share = options;
@@ -249,7 +281,7 @@ std::vector<Passage> Highlighter::story_snippet(const std::vector<PassageSource>
     share.max_bytes = (options.max_bytes - (n - 1) * separator) / n;
     std::vector<Passage> passages;
     for (std::size_t i : chosen) {
-        passages.push_back({paragraphs[i].paragraph, cut(paragraphs[i].text, marked[i], share)});
+        passages.push_back({paragraphs[i].paragraph, cut(paragraphs[i].text, *marked[i], share)});
     }
     std::sort(passages.begin(), passages.end(),
               [](const Passage& a, const Passage& b) { return a.paragraph < b.paragraph; });

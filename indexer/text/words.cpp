@@ -132,6 +132,19 @@ Xapian::Stem make_stemmer(std::string_view language) {
     return Xapian::Stem(new LibstemmerStem(std::string(language)));
 }
 
+bool stem_keeps_first_letter(const Xapian::Stem& stemmer) {
+    if (stemmer.is_none()) return true;
+    // LibstemmerStem describes itself as "libstemmer:" + the name it was made with; Xapian's
+    // own stemmers as "Xapian::Stem(english)".
+    const std::string d = stemmer.get_description();
+    for (const char* name : {"en", "eng", "english", "porter"}) {
+        if (d == std::string("libstemmer:") + name ||
+            d == std::string("Xapian::Stem(") + name + ")")
+            return true;
+    }
+    return false;
+}
+
 Xapian::Stem make_stemmer_or_none(std::string_view language) {
     const std::string code = primary_language(language);
     try {

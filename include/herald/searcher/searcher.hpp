@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -270,12 +271,32 @@ class Searcher {
     // The words of @p passage (a passage query: story words, story_words_ + term) that the
     // index holds, with their idf over story documents.
     std::vector<PassageTerm> passage_terms(const Xapian::Query& passage) const;
+    // Per paragraph (1-based): the count of each passage term, and bit i set when the
+    // paragraph's own text holds terms[i] (the first 64).
+    struct ParagraphTerms {
+        std::vector<Xapian::termcount> tf;
+        std::uint64_t held = 0;
+    };
+    // The paragraphs of @p found, best first: a paragraph's score is BM25 over its words, sum
+    // of idf × (k1 + 1) tf / (k1 ((1 − b) + b len / avg) + tf), with len = lengths[n − 1]
+    // (avg when missing) and avg the index's average document length.
+    std::vector<ParagraphMatch> score_paragraphs(const std::map<unsigned, ParagraphTerms>& found,
+                                                 const std::vector<Xapian::termcount>& lengths,
+                                                 const std::vector<PassageTerm>& terms,
+                                                 double k1,
+                                                 double b) const;
     // The paragraphs of story document @p story (@p doc) holding any of @p terms, best first,
-    // read from its positions (schema::paragraph_of_position()): a paragraph's score is BM25
-    // over its words, sum of idf × (k1 + 1) tf / (k1 ((1 − b) + b len / avg) + tf), with len
-    // from schema::kParagraphLengths and avg the index's average document length.
+    // read from its positions (schema::paragraph_of_position()), with their lengths from
+    // schema::kParagraphLengths: for an index of schema 2, whose story documents hold no text.
     std::vector<ParagraphMatch> locate(const Xapian::Document& doc,
                                        Xapian::docid story,
+                                       const std::vector<PassageTerm>& terms,
+                                       double k1,
+                                       double b) const;
+    // The same from the story's texts as Highlighter::mark() marked them (@p headline, and
+    // each paragraph's, in order), a paragraph's length its number of words: reads nothing.
+    std::vector<ParagraphMatch> locate(const MarkedText& headline,
+                                       const std::vector<MarkedText>& paragraphs,
                                        const std::vector<PassageTerm>& terms,
                                        double k1,
                                        double b) const;

@@ -29,10 +29,20 @@ struct Passage {
     std::string snippet;     ///< as Highlighter::snippet() returns it
 };
 
+/// A text marked by Highlighter::mark(): its words and which of them match.
+struct MarkedText {
+    std::vector<WordSpan> words;  ///< split_words() of the text
+    /// match_id[i]: the index in terms of word i's term, or -1 when word i does not match.
+    std::vector<int> match_id;
+    std::vector<std::string> terms;  ///< the distinct matching terms, in order of appearance
+};
+
 /// A paragraph offered to Highlighter::story_snippet().
 struct PassageSource {
     unsigned paragraph = 0;  ///< 1-based
     std::string_view text;   ///< UTF-8 paragraph text
+    /// mark(text) when the caller has it already (by the same Highlighter), else nullptr.
+    const MarkedText* marked = nullptr;
 };
 
 /// @brief Decides which words of a text match a query, and cuts snippets.
@@ -55,6 +65,14 @@ class Highlighter {
 
     /// @brief Whether the single word @p word matches.
     bool matches(std::string_view word) const;
+
+    /// @brief The words of @p text (split_words()) and which of them match. With a stemmer
+    ///        that keeps a word's first letter (stem_keeps_first_letter()), a word whose
+    ///        lower-cased first byte (ASCII) starts no query term and no wildcard prefix is
+    ///        not stemmed at all.
+    /// @param text UTF-8; the result's spans point into it.
+    /// @throws std::bad_alloc only.
+    MarkedText mark(std::string_view text) const;
 
     /// @brief The snippet of @p text: the whole text when it fits in
     ///        options.max_bytes, else the window of whole words with the most
@@ -83,24 +101,20 @@ class Highlighter {
     static constexpr std::size_t kMinPassageBytes = 60;
 
    private:
-    // A text's words and which of them match: match_id[i] is the index in terms of word i's
-    // term, or -1.
-    struct Marked {
-        std::vector<WordSpan> words;
-        std::vector<int> match_id;
-        std::vector<std::string> terms;  // the distinct matching terms, in order of appearance
-    };
-    Marked mark(std::string_view text) const;
     // The snippet of @p text, marked by mark().
     std::string cut(std::string_view text,
-                    const Marked& marked,
+                    const MarkedText& marked,
                     const SnippetOptions& options) const;
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
+    // Whether a word whose first byte is @p c can match (see mark()).
+    bool may_match(unsigned char c) const;
 
     std::unordered_set<std::string> terms_;
     std::vector<std::string> prefixes_;
     Xapian::Stem stemmer_;
+    bool first_letter_kept_ = false;  // stem_keeps_first_letter(stemmer_)
+    bool first_bytes_[128] = {};      // ASCII first bytes of the terms and prefixes
 };
 
 /// @brief The passages' snippets joined in order: with " … " (options.ellipsis between

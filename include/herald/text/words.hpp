@@ -25,6 +25,15 @@ namespace herald {
 /// @see https://snowballstem.org/ (Porter, "Snowball: A language for stemming algorithms", 2001)
 Xapian::Stem make_stemmer(std::string_view language);
 
+/// @brief Whether @p stemmer never changes a word's first letter, so a word can only stem to a
+///        term that starts with its own lower-cased first byte: true for no stemming and for
+///        Snowball's English and Porter stemmers (suffix strippers; their exceptional forms,
+///        "skies" → "sky", "dying" → "die", keep the first letter too), false for every other
+///        language, whose stemmers may rewrite a word's start (Snowball's Irish, Indonesian and
+///        Arabic strip prefixes). The highlighter skips stemming the words it rules out this way.
+/// @throws nothing. Thread-safe for distinct stemmers.
+bool stem_keeps_first_letter(const Xapian::Stem& stemmer);
+
 /// @brief Like make_stemmer(), but an unknown language gives no stemming instead of an
 ///        error. Language tags are reduced to their primary subtag ("en-US" → "en").
 /// @return a stemmer; Xapian::Stem::is_none() when the language has no Snowball stemmer.
