@@ -146,9 +146,9 @@ void add_counts(WriteCounts& into, const WriteCounts& c) {
 }
 
 // A new index built by @p shards writers in parallel, each on its own thread with
-// its own DocumentBuilder and its own shard database; articles are routed by a hash of
-// their id (so a repeated id meets its earlier copy), then the shards are merged
-// with Xapian's compactor into @p out_dir.
+// its own DocumentBuilder and its own shard databases (paragraphs, stories); articles are
+// routed by a hash of their id (so a repeated id meets its earlier copy), then the shards are
+// merged with Xapian's compactor into @p out_dir, paragraphs first.
 WriteCounts build_sharded(const IndexJobOptions& options,
                           std::size_t shards,
                           const fs::path& work_dir,
@@ -161,8 +161,10 @@ WriteCounts build_sharded(const IndexJobOptions& options,
     std::vector<std::unique_ptr<IndexWriter>> writers;
     std::vector<std::unique_ptr<ArticleQueue>> queues;
     for (std::size_t s = 0; s < shards; ++s) {
-        writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + std::to_string(s)),
-                                                        true, CommitPolicy{}, extractor, analysis));
+        const std::string n = std::to_string(s);
+        writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + n), true,
+                                                        CommitPolicy{}, extractor, analysis,
+                                                        work_dir / ("stories-" + n)));
         queues.push_back(std::make_unique<ArticleQueue>(256));
     }
     std::vector<std::future<void>> workers;
@@ -206,9 +208,13 @@ WriteCounts build_sharded(const IndexJobOptions& options,
     for (auto& w : writers) add_counts(counts, w->counts());
     writers.clear();  // release the shard locks
 
+    // Every paragraph first, then every story document: story searches then read one dense
+    // docid range (IndexWriter's story_dir).
     Xapian::Database all;
-    for (std::size_t s = 0; s < shards; ++s)
-        all.add_database(Xapian::Database((work_dir / ("shard-" + std::to_string(s))).string()));
+    for (const char* part : {"shard-", "stories-"}) {
+        for (std::size_t s = 0; s < shards; ++s)
+            all.add_database(Xapian::Database((work_dir / (part + std::to_string(s))).string()));
+    }
     try {
         all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS);
     } catch (const Xapian::Error& e) {

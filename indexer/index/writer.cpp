@@ -12,14 +12,24 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir,
                          bool overwrite,
                          CommitPolicy policy,
                          const EntityExtractor* extractor,
-                         std::string analysis)
+                         std::string analysis,
+                         const std::filesystem::path& story_dir)
     : policy_(policy), extractor_(extractor), analysis_(std::move(analysis)) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw IndexError("cannot create index folder " + dir.string() + ": " + ec.message());
+    if (overwrite && !story_dir.empty()) {
+        std::filesystem::create_directories(story_dir, ec);
+        if (ec) {
+            throw IndexError("cannot create index folder " + story_dir.string() + ": " +
+                             ec.message());
+        }
+    }
     try {
         db_ = Xapian::WritableDatabase(
             dir.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+        if (overwrite && !story_dir.empty())
+            stories_.emplace(story_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE);
     } catch (const Xapian::DatabaseLockError& e) {
         // A lock file that cannot be created or opened (read-only folder) is an I/O
         // problem, not another writer: Xapian then reports the system error.
@@ -40,8 +50,9 @@ void IndexWriter::add(const Article& article) {
         try {
             const std::string term = schema::boolean_term(schema::kArticle, article.id);
             auto it = db_.postlist_begin(term);
-            if (it != db_.postlist_end(term) &&
-                db_.get_termfreq(term) == article.paragraphs.size() + 1 &&
+            const Xapian::doccount held =
+                db_.get_termfreq(term) + (stories_ ? stories_->get_termfreq(term) : 0);
+            if (it != db_.postlist_end(term) && held == article.paragraphs.size() + 1 &&
                 db_.get_document(*it).get_value(schema::kFingerprint) == fingerprint) {
                 ++counts_.articles_unchanged;
                 return;
@@ -68,9 +79,26 @@ void IndexWriter::add(const Article& article) {
 void IndexWriter::write(const Article& article, std::vector<Xapian::Document> documents) {
     try {
         const bool fresh = started_empty_ && seen_.insert(article.id).second;
-        if (fresh) {
-            for (auto& doc : documents) db_.add_document(doc);
-            ++counts_.articles_added;
+        if (stories_ && !fresh) {
+            // A repeated id in a split build: its old documents go from both databases (a
+            // fresh build keeps no docids worth keeping), the new ones are added as below.
+            const std::string article_term = schema::boolean_term(schema::kArticle, article.id);
+            const Xapian::doccount old = db_.get_termfreq(article_term);
+            const Xapian::doccount now = static_cast<Xapian::doccount>(documents.size() - 1);
+            if (old > now) counts_.paragraphs_deleted += old - now;
+            db_.delete_document(article_term);
+            stories_->delete_document(article_term);
+            ++counts_.articles_replaced;
+        }
+        if (fresh || stories_) {
+            // The story document is documents.back().
+            for (std::size_t i = 0; i < documents.size(); ++i) {
+                if (stories_ && i + 1 == documents.size())
+                    stories_->add_document(documents[i]);
+                else
+                    db_.add_document(documents[i]);
+            }
+            if (fresh) ++counts_.articles_added;
         } else {
             const std::string article_term = schema::boolean_term(schema::kArticle, article.id);
             std::vector<Xapian::docid> old;
@@ -116,6 +144,7 @@ void IndexWriter::commit() {
         }
         displays_.clear();
         db_.commit();
+        if (stories_) stories_->commit();
     } catch (const Xapian::Error& e) {
         throw IndexError("commit failed: " + e.get_description());
     }
@@ -143,6 +172,7 @@ std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) 
                 }
             }
             db_.delete_document(term);
+            if (stories_) stories_->delete_document(term);
             if (++pending_documents_ >= policy_.max_documents) commit();
         }
     } catch (const Xapian::Error& e) {

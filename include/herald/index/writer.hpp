@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,11 +66,18 @@ class IndexWriter {
     ///        nullptr: only the articles' given entities. Not owned; must outlive the writer.
     /// @param analysis identifies the analysis (schema version, entity model) for
     ///        fingerprints: an article indexed with another analysis is re-indexed.
+    /// @param story_dir with @p overwrite, not empty: story documents are written to a database
+    ///        of their own there (created or overwritten), so that compacting the paragraph
+    ///        databases and then the story databases gives every story document a docid after
+    ///        every paragraph's. Story searches then walk postings, document lengths and values
+    ///        of one dense docid range (fewer blocks read: bench/README.md "What story search
+    ///        costs"). Empty: story documents go to @p dir with their paragraphs.
     IndexWriter(const std::filesystem::path& dir,
                 bool overwrite,
                 CommitPolicy policy = {},
                 const EntityExtractor* extractor = nullptr,
-                std::string analysis = {});
+                std::string analysis = {},
+                const std::filesystem::path& story_dir = {});
 
     /// @brief Adds (or replaces) every paragraph of @p article, committing when the
     ///        policy's bounds are reached. An article already indexed with the same
@@ -95,6 +103,7 @@ class IndexWriter {
     void write(const Article& article, std::vector<Xapian::Document> documents);
 
     Xapian::WritableDatabase db_;
+    std::optional<Xapian::WritableDatabase> stories_;  // story documents, when split off
     DocumentBuilder builder_;
     CommitPolicy policy_;
     const EntityExtractor* extractor_;
