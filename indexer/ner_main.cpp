@@ -1,5 +1,7 @@
 // herald-ner: trains, evaluates and runs Herald's named-entity recognizer.
-//   herald-ner train --train FILE... --dev FILE --out MODEL [--epochs N] [--seed S]
+//   herald-ner train --train FILE... --dev FILE --out MODEL [--epochs N] [--seed S] [--clusters T]
+//                    [--names DIR] [--folds N]
+//   herald-ner clusters --embeddings GLOVE --out TABLE [--k 64,256,1024] [--iterations N]
 //   herald-ner [--model M] --conll FILE     CoNLL columns + one predicted IOB1 column
 //   herald-ner [--model M] --text           plain text on stdin → JSON entities on stdout
 // Exit codes: 0 done; 1 error (message on stderr); 2 usage error.
@@ -12,6 +14,7 @@
 
 int main(int argc, char** argv) {
     herald::NerTrainRequest train;
+    herald::NerClustersRequest clusters;
     std::filesystem::path model = herald::default_ner_model();
     std::filesystem::path conll;
     bool text = false;
@@ -37,6 +40,29 @@ int main(int argc, char** argv) {
     cmd->add_option(
         "--gazetteer", train.gazetteer_files,
         "GMB CSV files whose names become gazetteer features (default: ../shared/corpus/gmb)");
+    cmd->add_option("--clusters", train.options.clusters,
+                    "word cluster table (default: the shipped corpus/models/clusters-en.tsv)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--names", train.names_dir,
+                    "gazetteer folder of place, company and name lists (default: "
+                    "../shared/corpus/gazetteers when present; 'none' for no lists)");
+    cmd->add_option("--folds", train.options.second_pass_folds,
+                    "jackknife folds of the second (document) pass; 0: no second pass")
+        ->check(CLI::Range(0, 20));
+    cmd->add_option("--second-epochs", train.options.second_pass_epochs,
+                    "passes of the second (document) pass")
+        ->check(CLI::Range(1, 100));
+    auto* ccmd = app.add_subcommand("clusters", "cluster word vectors into a cluster table");
+    ccmd->add_option("--embeddings", clusters.embeddings, "GloVe text file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    ccmd->add_option("--out", clusters.out, "where to write the table")->required();
+    ccmd->add_option("--k", clusters.levels, "clusters of each level (3 levels for a model)")
+        ->delimiter(',');
+    ccmd->add_option("--iterations", clusters.iterations, "k-means iterations")
+        ->check(CLI::Range(1, 1000));
+    ccmd->add_option("--seed", clusters.seed, "k-means++ seed");
+    ccmd->add_option("--limit", clusters.limit, "cluster the first N words only (0: all)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -45,6 +71,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (cmd->parsed()) return herald::run_ner_train(train, std::cout);
+        if (ccmd->parsed()) return herald::run_ner_clusters(clusters, std::cout);
         if (!conll.empty()) return herald::run_ner_conll(model, conll, std::cout);
         if (text) return herald::run_ner_text(model, std::cin, std::cout);
         std::cerr << "herald-ner: give --conll FILE, --text or the train command (see --help)\n";

@@ -164,14 +164,17 @@ bool is_designator(std::string_view word) {
 
 }  // namespace
 
-std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
-    std::vector<Mention> out;
-    const std::vector<Token> tokens = tokenize(text);
-    std::vector<std::string_view> words;
-    for (const Sentence& s : split_sentences(text, tokens)) {
-        words.clear();
-        for (std::size_t i = s.first; i < s.last; ++i) words.push_back(tokens[i].text);
-        for (const Chunk& c : model_.tag(words)) {
+namespace {
+
+// The mentions of the chunks of sentence @p s of a paragraph, trimmed (see EntityExtractor).
+void add_mentions(std::string_view text,
+                  const std::vector<Token>& tokens,
+                  const Sentence& s,
+                  const std::vector<Chunk>& chunks,
+                  std::size_t paragraph,
+                  std::vector<Mention>& out) {
+    {
+        for (const Chunk& c : chunks) {
             std::size_t first = s.first + c.first, last = s.first + c.last;
             // Possessives and stray punctuation at the ends.
             while (last > first && (is_possessive(tokens[last - 1].text) ||
@@ -208,8 +211,38 @@ std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
             m.end = tokens[last - 1].end;
             m.text = std::string(text.substr(m.begin, m.end - m.begin));
             m.canonical = m.text;
+            m.paragraph = paragraph;
             out.push_back(std::move(m));
         }
+    }
+}
+
+}  // namespace
+
+std::vector<Mention> EntityExtractor::extract(std::string_view text) const {
+    return extract_article({text});
+}
+
+std::vector<Mention> EntityExtractor::extract_article(
+    const std::vector<std::string_view>& paragraphs) const {
+    // Every sentence of every paragraph, tagged as one document.
+    std::vector<std::vector<Token>> tokens(paragraphs.size());
+    std::vector<std::pair<std::size_t, Sentence>> sentences;  // (paragraph, sentence)
+    std::vector<std::vector<std::string_view>> words;
+    for (std::size_t p = 0; p < paragraphs.size(); ++p) {
+        tokens[p] = tokenize(paragraphs[p]);
+        for (const Sentence& s : split_sentences(paragraphs[p], tokens[p])) {
+            sentences.push_back({p, s});
+            words.emplace_back();
+            for (std::size_t i = s.first; i < s.last; ++i)
+                words.back().push_back(tokens[p][i].text);
+        }
+    }
+    const std::vector<std::vector<Chunk>> chunks = model_.tag_document(words);
+    std::vector<Mention> out;
+    for (std::size_t k = 0; k < sentences.size(); ++k) {
+        const auto& [p, s] = sentences[k];
+        add_mentions(paragraphs[p], tokens[p], s, chunks[k], p, out);
     }
     return out;
 }
@@ -361,6 +394,10 @@ std::filesystem::path default_ner_model() {
     return std::filesystem::path(HERALD_MODEL_DIR) / "ner-en.bin";
 }
 
+std::filesystem::path default_cluster_table() {
+    return std::filesystem::path(HERALD_MODEL_DIR) / "clusters-en.tsv";
+}
+
 std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
                                                     const EntityExtractor* extractor) {
     std::vector<std::vector<Entity>> out(article.paragraphs.size());
@@ -368,12 +405,9 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
 
     std::vector<Mention> mentions;
     if (extractor != nullptr) {
-        for (std::size_t p = 0; p < article.paragraphs.size(); ++p) {
-            for (auto& m : extractor->extract(article.paragraphs[p])) {
-                m.paragraph = p;
-                mentions.push_back(std::move(m));
-            }
-        }
+        const std::vector<std::string_view> paragraphs(article.paragraphs.begin(),
+                                                       article.paragraphs.end());
+        mentions = extractor->extract_article(paragraphs);
     }
     std::vector<Mention> given;
     for (const auto& e : article.entities) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 namespace herald::ner_detail {
 
@@ -64,6 +65,70 @@ std::string lower_case(std::string_view word) {
     return out;
 }
 
+std::uint64_t phrase_hash(const std::vector<std::string>& lower_tokens) {
+    std::uint64_t h = kFeatureHashSeed;
+    for (std::size_t i = 0; i < lower_tokens.size(); ++i) {
+        if (i > 0) h = hash_bytes(" ", h);
+        h = hash_bytes(lower_tokens[i], h);
+    }
+    return h;
+}
+
+void add_gazetteer_phrase(Lexicon& lexicon, const std::vector<std::string>& lower_tokens, int bit) {
+    if (lower_tokens.empty() || lower_tokens.size() > kMaxGazetteerTokens) return;
+    std::uint64_t h = kFeatureHashSeed;
+    for (std::size_t i = 0; i < lower_tokens.size(); ++i) {
+        if (i > 0) h = hash_bytes(" ", h);
+        h = hash_bytes(lower_tokens[i], h);
+        const bool last = i + 1 == lower_tokens.size();
+        lexicon.gazetteer[h] |= static_cast<std::uint16_t>(1u << (last ? bit : kGazPrefix));
+    }
+}
+
+WordEntry lookup_word(const Lexicon& lexicon, std::string_view word) {
+    const auto it = lexicon.words.find(hash_bytes(lower_case(word)));
+    return it == lexicon.words.end() ? WordEntry{} : it->second;
+}
+
+void match_gazetteer(const Lexicon& lexicon,
+                     const std::vector<std::string_view>& lower_words,
+                     std::vector<GazetteerMarks>& marks) {
+    const std::size_t n = lower_words.size();
+    marks.assign(n, GazetteerMarks{});
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t h = kFeatureHashSeed;
+        std::uint8_t best_len[kGazSources] = {};
+        std::uint16_t found = 0;
+        for (std::size_t len = 1; len <= kMaxGazetteerTokens && i + len <= n; ++len) {
+            if (len > 1) h = hash_bytes(" ", h);
+            h = hash_bytes(lower_words[i + len - 1], h);
+            auto it = lexicon.gazetteer.find(h);
+            if (it == lexicon.gazetteer.end()) break;
+            std::uint16_t mask = it->second & static_cast<std::uint16_t>(~(1u << kGazPrefix));
+            found |= mask;
+            while (mask != 0) {
+                best_len[__builtin_ctz(mask)] = static_cast<std::uint8_t>(len);
+                mask &= static_cast<std::uint16_t>(mask - 1);
+            }
+            if (!(it->second & (1u << kGazPrefix))) break;
+        }
+        while (found != 0) {
+            const int b = __builtin_ctz(found);
+            found &= static_cast<std::uint16_t>(found - 1);
+            const std::size_t len = best_len[b];
+            for (std::size_t k = i; k < i + len; ++k) {
+                const int pos = len == 1           ? kUnit
+                                : k == i           ? kBegin
+                                : k + 1 == i + len ? kLast
+                                                   : kInside;
+                if (marks[k].position[b] == 0)
+                    marks[k].position[b] = static_cast<std::uint8_t>(1 + pos);
+                marks[k].any |= static_cast<std::uint16_t>(1u << b);
+            }
+        }
+    }
+}
+
 namespace {
 
 enum Template : std::uint64_t {
@@ -95,6 +160,19 @@ enum Template : std::uint64_t {
     kGazetteerM1,
     kGazetteerP1,
     kLength,
+    kClusterM1,
+    kCluster0,
+    kClusterP1,
+    kClusterM2,
+    kClusterP2,
+    kCluster0xCap,
+    kClusterM1x0,
+    // The second pass (document_features()).
+    kDocBias,
+    kDocMajority,
+    kDocMajorityxFirst,
+    kDocShare,
+    kDocSuper,
 };
 
 bool is_upper_at(std::string_view w, std::size_t i) {
@@ -121,8 +199,8 @@ struct TokenInfo {
     std::string lower;  // digits kept
     std::uint64_t word = 0, lower_norm = 0, shape = 0, short_shape = 0, lower_raw = 0;
     bool capitalized = false, has_lower = false, has_letter = false;
-    std::uint8_t cap_class = 0;
-    std::uint8_t gaz_type[4] = {0, 0, 0, 0};  // per type: 0 none, 1+Position
+    WordEntry entry;
+    GazetteerMarks gaz;
     std::uint8_t length = 0;
 };
 
@@ -193,37 +271,16 @@ void sentence_features(const Lexicon& lexicon,
             ++letter_tokens;
             if (!t.has_lower) ++caps_tokens;
         }
-        auto it = lexicon.capitalization.find(t.lower_raw);
-        t.cap_class = it == lexicon.capitalization.end() ? 0 : it->second;
+        auto it = lexicon.words.find(t.lower_raw);
+        if (it != lexicon.words.end()) t.entry = it->second;
     }
-    // Gazetteer: the longest match starting at each token, marked on the tokens it covers.
     if (!lexicon.gazetteer.empty()) {
-        for (std::size_t i = 0; i < n; ++i) {
-            std::uint64_t h = kFeatureHashSeed;
-            std::size_t best_len = 0;
-            std::uint8_t best_mask = 0;
-            for (std::size_t len = 1; len <= kMaxGazetteerTokens && i + len <= n; ++len) {
-                if (len > 1) h = hash_bytes(" ", h);
-                h = hash_bytes(info[i + len - 1].lower, h);
-                auto it = lexicon.gazetteer.find(h);
-                if (it != lexicon.gazetteer.end()) {
-                    best_len = len;
-                    best_mask = it->second;
-                }
-            }
-            if (best_len == 0) continue;
-            for (int type = 0; type < kTypes; ++type) {
-                if (!(best_mask & (1u << type))) continue;
-                for (std::size_t k = i; k < i + best_len; ++k) {
-                    int pos = best_len == 1           ? kUnit
-                              : k == i                ? kBegin
-                              : k + 1 == i + best_len ? kLast
-                                                      : kInside;
-                    if (info[k].gaz_type[type] == 0)
-                        info[k].gaz_type[type] = static_cast<std::uint8_t>(1 + pos);
-                }
-            }
-        }
+        thread_local std::vector<std::string_view> lower;
+        thread_local std::vector<GazetteerMarks> marks;
+        lower.clear();
+        for (std::size_t i = 0; i < n; ++i) lower.push_back(info[i].lower);
+        match_gazetteer(lexicon, lower, marks);
+        for (std::size_t i = 0; i < n; ++i) info[i].gaz = marks[i];
     }
     const bool caps_sentence = letter_tokens > 0 && caps_tokens * 10 >= letter_tokens * 8;
     const unsigned shift = 64 - hash_bits;
@@ -271,17 +328,137 @@ void sentence_features(const Lexicon& lexicon,
         f(kCapsSentencexShort0, combine(caps_sentence ? 1 : 2, t.short_shape));
         const std::uint64_t context = (first ? 1 : 0) | (caps_sentence ? 2 : 0) |
                                       (t.capitalized ? 4 : 0) | (t.has_lower ? 8 : 0);
-        f(kCapClass0, combine(context, t.cap_class));
-        f(kCapClassM1, combine(m1.capitalized | (caps_sentence ? 2 : 0), m1.cap_class));
-        f(kCapClassP1, combine(p1.capitalized | (caps_sentence ? 2 : 0), p1.cap_class));
-        for (int type = 0; type < kTypes; ++type) {
-            if (t.gaz_type[type])
-                f(kGazetteer, combine(type * 8 + t.gaz_type[type], t.capitalized));
-            if (m1.gaz_type[type]) f(kGazetteerM1, type * 8 + m1.gaz_type[type]);
-            if (p1.gaz_type[type]) f(kGazetteerP1, type * 8 + p1.gaz_type[type]);
+        f(kCapClass0, combine(context, t.entry.cap_class));
+        f(kCapClassM1, combine(m1.capitalized | (caps_sentence ? 2 : 0), m1.entry.cap_class));
+        f(kCapClassP1, combine(p1.capitalized | (caps_sentence ? 2 : 0), p1.entry.cap_class));
+        auto gazetteer = [&](Template id, const TokenInfo& k, bool with_case) {
+            for (std::uint16_t any = k.gaz.any; any != 0;
+                 any &= static_cast<std::uint16_t>(any - 1)) {
+                const int b = __builtin_ctz(any);
+                const std::uint64_t v = static_cast<std::uint64_t>(b) * 8 + k.gaz.position[b];
+                f(id, with_case ? combine(v, k.capitalized) : v);
+            }
+        };
+        gazetteer(kGazetteer, t, true);
+        gazetteer(kGazetteerM1, m1, false);
+        gazetteer(kGazetteerP1, p1, false);
+        for (int level = 0; level < kClusterLevels; ++level) {
+            const std::uint64_t lv = static_cast<std::uint64_t>(level) << 20;
+            f(kClusterM1, lv | m1.entry.cluster[level]);
+            f(kCluster0, lv | t.entry.cluster[level]);
+            f(kClusterP1, lv | p1.entry.cluster[level]);
         }
+        f(kClusterM2, m2.entry.cluster[kClusterLevels - 1]);
+        f(kClusterP2, p2.entry.cluster[kClusterLevels - 1]);
+        f(kCluster0xCap, combine(t.entry.cluster[kClusterLevels - 1], context));
+        f(kClusterM1x0, combine(m1.entry.cluster[1], t.entry.cluster[1]));
         f(kLength, combine(t.length, t.short_shape));
         offsets.push_back(static_cast<std::uint32_t>(feats.size()));
+    }
+}
+
+namespace {
+
+// The ASCII-lower-cased hash of a word, and whether it starts with a capital.
+std::uint64_t form_key(std::string_view w) {
+    std::uint64_t h = kFeatureHashSeed;
+    for (unsigned char c : w) {
+        h ^= (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int within_class(int label) {
+    const int p = pos_of(label);
+    return type_of(label) * 3 + (p == kBegin ? 0 : p == kInside ? 1 : 2);
+}
+
+int bucket(int count) {
+    return count <= 1 ? 0 : count == 2 ? 1 : count <= 5 ? 2 : 3;
+}
+
+}  // namespace
+
+void document_evidence(const std::vector<std::vector<std::string_view>>& words,
+                       const std::vector<std::vector<int>>& labels,
+                       std::vector<FormEvidence>& evidence) {
+    thread_local std::unordered_map<std::uint64_t, FormEvidence> stats;
+    thread_local std::vector<std::uint64_t> keys;  // per token of the document; 0: not counted
+    stats.clear();
+    keys.clear();
+    for (std::size_t s = 0; s < words.size(); ++s) {
+        for (std::size_t i = 0; i < words[s].size(); ++i) {
+            const std::string_view w = words[s][i];
+            if (w.empty() || !is_upper_at(w, 0)) {
+                keys.push_back(0);
+                continue;
+            }
+            const std::uint64_t key = form_key(w) | 1;  // never 0
+            keys.push_back(key);
+            FormEvidence& st = stats[key];
+            const int l = labels[s][i];
+            ++st.label[l == 0 ? kTypes : type_of(l)];
+            if (l != 0 && pos_of(l) != kUnit) ++st.within[within_class(l)];
+        }
+    }
+    evidence.assign(keys.size(), FormEvidence{});
+    std::size_t token = 0;
+    for (std::size_t s = 0; s < words.size(); ++s) {
+        for (std::size_t i = 0; i < words[s].size(); ++i, ++token) {
+            if (keys[token] == 0) continue;
+            FormEvidence& e = evidence[token];
+            e = stats[keys[token]];
+            e.counted = true;
+            const int l = labels[s][i];  // this occurrence does not count
+            --e.label[l == 0 ? kTypes : type_of(l)];
+            if (l != 0 && pos_of(l) != kUnit) --e.within[within_class(l)];
+        }
+    }
+}
+
+void document_features(unsigned hash_bits,
+                       const std::vector<std::vector<std::string_view>>& words,
+                       const std::vector<std::vector<int>>& labels,
+                       std::vector<std::uint32_t>& feats,
+                       std::vector<std::uint32_t>& offsets) {
+    thread_local std::vector<FormEvidence> evidence;
+    document_evidence(words, labels, evidence);
+    const unsigned shift = 64 - hash_bits;
+    std::size_t token = 0;
+    for (std::size_t s = 0; s < words.size(); ++s) {
+        offsets.push_back(static_cast<std::uint32_t>(feats.size()));
+        for (std::size_t i = 0; i < words[s].size(); ++i, ++token) {
+            auto f = [&](Template id, std::uint64_t v) {
+                feats.push_back(static_cast<std::uint32_t>(mix(combine(id, v)) >> shift));
+            };
+            f(kDocBias, 0);
+            const FormEvidence& st = evidence[token];
+            if (st.counted) {
+                int total = 0, major = 0;
+                for (int k = 0; k <= kTypes; ++k) {
+                    total += st.label[k];
+                    if (st.label[k] > st.label[major]) major = k;
+                }
+                if (total > 0) {
+                    f(kDocMajority, combine(major, bucket(total)));
+                    f(kDocMajorityxFirst, combine(major, i == 0));
+                    for (int k = 0; k < kTypes; ++k) {
+                        if (st.label[k] == 0) continue;
+                        const int share = st.label[k] == total       ? 3
+                                          : st.label[k] * 2 >= total ? 2
+                                                                     : 1;
+                        f(kDocShare, combine(k, share));
+                    }
+                }
+                int best = -1;
+                for (int k = 0; k < kTypes * 3; ++k) {
+                    if (st.within[k] > 0 && (best < 0 || st.within[k] > st.within[best])) best = k;
+                }
+                if (best >= 0) f(kDocSuper, combine(best, bucket(st.within[best])));
+            }
+            offsets.push_back(static_cast<std::uint32_t>(feats.size()));
+        }
     }
 }
 

@@ -28,9 +28,9 @@ struct Mention {
 
 /// @brief Finds the people, places, organizations and other names (misc) of paragraphs.
 ///
-/// Tokenizes a paragraph (tokenize()), splits it into sentences (split_sentences()), tags each
-/// sentence with a NerModel, then trims each entity: possessives, and for people the leading
-/// titles and honorifics (see is_title()) and the qualifiers before them ("Labour MP",
+/// Tokenizes a paragraph (tokenize()), splits it into sentences (split_sentences()), tags the
+/// sentences as one document with a NerModel, then trims each entity: possessives, and for people
+/// the leading titles and honorifics (see is_title()) and the qualifiers before them ("Labour MP",
 /// "Foreign Minister"); other entities lose trailing titles ("Labour MP" → "Labour").
 ///
 /// Thread-safety: immutable after construction; extract() may run in many threads at once.
@@ -45,6 +45,12 @@ class EntityExtractor {
     /// @brief The entities of one paragraph of UTF-8 text, in reading order, with byte
     ///        offsets into @p paragraph_text; `canonical` == `text` and `paragraph` == 0.
     std::vector<Mention> extract(std::string_view paragraph_text) const;
+
+    /// @brief The entities of all paragraphs of one article, tagged as one document
+    ///        (NerModel::tag_document(): the second pass sees how a name was tagged in the
+    ///        other paragraphs). Mentions are in reading order with `paragraph` set to the
+    ///        index in @p paragraphs and byte offsets into that paragraph; `canonical` == `text`.
+    std::vector<Mention> extract_article(const std::vector<std::string_view>& paragraphs) const;
 
     const NerModel& model() const { return model_; }
 
@@ -81,6 +87,11 @@ void canonicalize(std::vector<Mention>& mentions, const std::vector<Mention>& gi
 
 /// @brief The shipped model: `corpus/models/ner-en.bin` of the source tree (compiled in).
 std::filesystem::path default_ner_model();
+
+/// @brief The shipped word cluster table the shipped model was trained with:
+///        `corpus/models/clusters-en.tsv` of the source tree (training only; the model file
+///        holds its own copy).
+std::filesystem::path default_cluster_table();
 
 /// @brief The entities of each paragraph of @p article, with canonical names: the mentions
 ///        @p extractor finds (none when it is nullptr) and the article's given entities

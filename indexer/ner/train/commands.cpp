@@ -1,5 +1,6 @@
 // herald-ner's commands: train, tag CoNLL files, tag plain text (see entities.hpp).
 #include <herald/ner/entities.hpp>
+#include <herald/ner/train/clusters.hpp>
 #include <herald/ner/train/commands.hpp>
 #include <herald/ner/train/corpora.hpp>
 #include <herald/text/strings.hpp>
@@ -33,6 +34,18 @@ int run_ner_train(const NerTrainRequest& request, std::ostream& out) {
             if (entry.path().extension() == ".csv") gazetteer_files.push_back(entry.path());
         }
         std::sort(gazetteer_files.begin(), gazetteer_files.end());
+    }
+    if (options.clusters.empty()) {
+        const auto shipped = default_cluster_table();
+        if (std::filesystem::exists(shipped)) options.clusters = shipped;
+    }
+    if (!options.clusters.empty()) out << "clusters: " << options.clusters.string() << "\n";
+    std::filesystem::path names_dir = request.names_dir;
+    if (names_dir.empty() && std::filesystem::is_directory(corpus / "gazetteers"))
+        names_dir = corpus / "gazetteers";
+    if (!names_dir.empty() && names_dir != "none") {
+        out << "names: " << names_dir.string() << "\n";
+        options.names = read_gazetteers(names_dir, &out);
     }
     for (const auto& f : options.unlabeled) out << "unlabeled: " << f.string() << "\n";
     for (const auto& f : gazetteer_files) {
@@ -86,33 +99,63 @@ int run_ner_conll(const std::filesystem::path& model_file,
             prev = tag;
         }
     }
+    // Each document (the sentences between -DOCSTART- lines) is tagged as one article.
+    std::vector<std::size_t> sentence_line;  // first line of each sentence of the document
+    std::vector<std::vector<std::string>> words;
+    auto flush_document = [&]() {
+        std::vector<std::vector<std::string_view>> views;
+        for (const auto& w : words) views.emplace_back(w.begin(), w.end());
+        const auto chunks = model.tag_document(views);
+        for (std::size_t s = 0; s < words.size(); ++s) {
+            const auto tags = bio ? chunks_to_bio(chunks[s], words[s].size())
+                                  : chunks_to_iob1(chunks[s], words[s].size());
+            for (std::size_t k = 0; k < words[s].size(); ++k)
+                out << lines[sentence_line[s] + k] << " " << tags[k] << "\n";
+            out << "\n";
+        }
+        words.clear();
+        sentence_line.clear();
+    };
     std::size_t i = 0;
     while (i < lines.size()) {
         auto cols = split_whitespace(lines[i]);
         if (cols.empty()) {
-            out << lines[i] << "\n";
             ++i;
             continue;
         }
         if (cols[0] == "-DOCSTART-") {  // kept, with its column (conlleval needs it)
-            out << lines[i] << " O\n";
+            flush_document();
+            out << lines[i] << " O\n\n";
             ++i;
             continue;
         }
         std::size_t j = i;
-        std::vector<std::string> words;
+        sentence_line.push_back(i);
+        words.emplace_back();
         while (j < lines.size()) {
             auto c = split_whitespace(lines[j]);
             if (c.empty() || c[0] == "-DOCSTART-") break;
-            words.emplace_back(c[0]);
+            words.back().emplace_back(c[0]);
             ++j;
         }
-        const auto chunks = model.tag(words);
-        const auto tags =
-            bio ? chunks_to_bio(chunks, words.size()) : chunks_to_iob1(chunks, words.size());
-        for (std::size_t k = i; k < j; ++k) out << lines[k] << " " << tags[k - i] << "\n";
         i = j;
     }
+    flush_document();
+    return 0;
+}
+
+int run_ner_clusters(const NerClustersRequest& request, std::ostream& out) {
+    const auto started = std::chrono::steady_clock::now();
+    const Embeddings embeddings = read_embeddings(request.embeddings, request.limit);
+    out << "embeddings: " << embeddings.words.size() << " words of " << embeddings.dimensions
+        << " dimensions\n";
+    const ClusterTable table =
+        cluster_words(embeddings, request.levels, request.iterations, request.seed, &out);
+    write_cluster_table(table, request.out);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out << "wrote " << request.out.string() << " in " << std::fixed << std::setprecision(1)
+        << seconds << " s\n";
     return 0;
 }
 
@@ -142,15 +185,12 @@ int run_ner_text(const std::filesystem::path& model_file, std::istream& in, std:
             paragraphs.push_back({pos, end});
         pos = end + 1;
     }
-    std::vector<Mention> mentions;
-    for (std::size_t p = 0; p < paragraphs.size(); ++p) {
-        const auto [b, e] = paragraphs[p];
-        for (Mention& m : extractor.extract(std::string_view(text).substr(b, e - b))) {
-            m.begin += b;
-            m.end += b;
-            m.paragraph = p;
-            mentions.push_back(std::move(m));
-        }
+    std::vector<std::string_view> views;
+    for (const auto& [b, e] : paragraphs) views.push_back(std::string_view(text).substr(b, e - b));
+    std::vector<Mention> mentions = extractor.extract_article(views);
+    for (Mention& m : mentions) {
+        m.begin += paragraphs[m.paragraph].first;
+        m.end += paragraphs[m.paragraph].first;
     }
     canonicalize(mentions);
     nlohmann::json entities = nlohmann::json::array();

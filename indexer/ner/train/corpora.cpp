@@ -12,8 +12,9 @@ namespace {
 
 void flush(std::vector<LabeledSentence>& out,
            std::vector<std::string>& words,
-           std::vector<std::string>& tags) {
-    if (!words.empty()) out.push_back({std::move(words), chunks_from_iob(tags)});
+           std::vector<std::string>& tags,
+           std::size_t document) {
+    if (!words.empty()) out.push_back({std::move(words), chunks_from_iob(tags), document});
     words.clear();
     tags.clear();
 }
@@ -26,16 +27,18 @@ std::vector<LabeledSentence> read_conll(const std::filesystem::path& file) {
     std::vector<LabeledSentence> out;
     std::vector<std::string> words, tags;
     std::string line;
+    std::size_t document = 0;
     while (std::getline(in, line)) {
         auto cols = split_whitespace(line);
         if (cols.empty() || cols[0] == "-DOCSTART-") {
-            flush(out, words, tags);
+            flush(out, words, tags, document);
+            if (!cols.empty() && !out.empty() && out.back().document == document) ++document;
             continue;
         }
         words.emplace_back(cols[0]);
         tags.emplace_back(cols.size() > 1 ? cols.back() : std::string_view("O"));
     }
-    flush(out, words, tags);
+    flush(out, words, tags, document);
     return out;
 }
 
@@ -95,7 +98,7 @@ std::vector<LabeledSentence> read_gmb(const std::filesystem::path& file) {
     while (std::getline(in, line)) {
         auto fields = split_csv(line);
         if (fields.size() < 4 || fields[0] == "Sentence #") continue;
-        if (!fields[0].empty()) flush(out, words, tags);
+        if (!fields[0].empty()) flush(out, words, tags, out.size());
         const std::string& tag = fields[fields.size() - 1];
         // A word holding commas arrives unquoted in some lines: rejoin the middle fields.
         std::string word = fields[1];
@@ -103,7 +106,7 @@ std::vector<LabeledSentence> read_gmb(const std::filesystem::path& file) {
         words.push_back(to_valid_utf8(word));
         tags.push_back(gmb_tag(tag));
     }
-    flush(out, words, tags);
+    flush(out, words, tags, out.size());
     return out;
 }
 

@@ -70,21 +70,98 @@ inline std::uint64_t combine(std::uint64_t a, std::uint64_t b) {
 /// Lower-cases ASCII letters and the Latin-1 capitals À–Þ (as UTF-8); other bytes as they are.
 std::string lower_case(std::string_view word);
 
-/// Word statistics from unlabeled news and gazetteers, all keyed by 64-bit hashes.
+/// Word clusters: k-means levels of the cluster table (coarse to fine), a change breaks the
+/// model file format.
+constexpr int kClusterLevels = 3;
+
+/// What the model knows of one lower-cased word form.
+struct WordEntry {
+    /// Capitalization class inside sentences of unlabeled news (1..8); 0 = unseen.
+    std::uint8_t cap_class = 0;
+    /// Cluster id + 1 at each level of the cluster table; 0 = not in the table.
+    std::uint16_t cluster[kClusterLevels] = {0, 0, 0};
+};
+
+/// Gazetteer sources: bit b of a phrase's mask says source b lists it. Bits 0-3 are the entity
+/// types of names seen in labeled text (GMB), by EntityType.
+enum GazetteerBit : int {
+    kGazMajorCity = 4,    ///< GeoNames city of 100,000 people or more
+    kGazTown = 5,         ///< other GeoNames city (1,000 people or more)
+    kGazCountry = 6,      ///< ISO 3166-1 country (name, common or official), 3166-3 former one
+    kGazRegion = 7,       ///< ISO 3166-2 subdivision
+    kGazCompany = 8,      ///< SEC company (with and without its legal form), cspell companies
+    kGazFirstName = 9,    ///< English first name
+    kGazPersonName = 10,  ///< first or last name (cspell people names)
+    kGazSources = 11,
+    /// Not a source: a longer listed phrase starts with this one (matching stops at a miss).
+    kGazPrefix = 15,
+};
+
+/// Word statistics from unlabeled news, word clusters and gazetteers, keyed by 64-bit hashes.
 struct Lexicon {
-    /// hash(lower-cased word) → capitalization class inside sentences (1..8); absent = unseen.
-    std::unordered_map<std::uint64_t, std::uint8_t> capitalization;
-    /// hash(lower-cased phrase, tokens joined by one space) → bit mask of EntityType.
-    std::unordered_map<std::uint64_t, std::uint8_t> gazetteer;
+    /// hash(lower-cased word) → its capitalization class and clusters.
+    std::unordered_map<std::uint64_t, WordEntry> words;
+    /// hash(lower-cased phrase, tokens joined by one space) → mask of GazetteerBit.
+    std::unordered_map<std::uint64_t, std::uint16_t> gazetteer;
 };
 
 constexpr std::size_t kMaxGazetteerTokens = 5;
+
+/// hash_bytes() of a lower-cased phrase of tokens joined by one space (the gazetteer key).
+std::uint64_t phrase_hash(const std::vector<std::string>& lower_tokens);
+
+/// Adds a phrase (lower-cased tokens) to @p lexicon's gazetteer under @p bit, and marks its
+/// proper prefixes with kGazPrefix. Phrases longer than kMaxGazetteerTokens are ignored.
+void add_gazetteer_phrase(Lexicon& lexicon, const std::vector<std::string>& lower_tokens, int bit);
+
+/// The cluster ids and capitalization class of a word (looked up lower-cased); all 0 when the
+/// model does not know it.
+WordEntry lookup_word(const Lexicon& lexicon, std::string_view word);
+
+/// Gazetteer matches over one token.
+struct GazetteerMarks {
+    std::uint16_t any = 0;                    ///< bit b: some phrase of source b covers the token
+    std::uint8_t position[kGazSources] = {};  ///< per source: 0 none, else 1 + its Position
+};
+
+/// Marks each token (@p lower_words: lower-cased tokens of a sentence) with the listed
+/// phrases covering it, per source: from each start, the longest phrase of each source (up
+/// to kMaxGazetteerTokens tokens; the lookup stops at the first miss, so it costs one lookup
+/// for most tokens); where two phrases of a source overlap, the earlier start keeps its marks.
+void match_gazetteer(const Lexicon& lexicon,
+                     const std::vector<std::string_view>& lower_words,
+                     std::vector<GazetteerMarks>& marks);
 
 /// Appends the hashed feature rows of every token of a sentence: the rows of token i are
 /// feats[offsets[i] .. offsets[i+1]) (offsets gets n+1 entries, starting at feats.size()).
 void sentence_features(const Lexicon& lexicon,
                        unsigned hash_bits,
                        const std::vector<std::string_view>& words,
+                       std::vector<std::uint32_t>& feats,
+                       std::vector<std::uint32_t>& offsets);
+
+/// How the first pass labelled the other capitalized occurrences of a token's word form in
+/// its document (forms compared ignoring ASCII case).
+struct FormEvidence {
+    bool counted = false;                   ///< the token is capitalized (else all 0)
+    std::uint16_t label[kTypes + 1] = {};   ///< by EntityType; [kTypes]: outside any entity
+    std::uint16_t within[kTypes * 3] = {};  ///< in a longer entity: type * 3 + (B 0, I 1, L 2)
+};
+
+/// The evidence of every token of a document (@p words, first-pass BILOU @p labels), in
+/// reading order, flattened over the sentences; the token's own occurrence never counts.
+void document_evidence(const std::vector<std::vector<std::string_view>>& words,
+                       const std::vector<std::vector<int>>& labels,
+                       std::vector<FormEvidence>& evidence);
+
+/// The non-local (document) features of the second pass (Krishnan & Manning 2006; Ratinov &
+/// Roth 2009 §5): how the first pass labelled the other capitalized occurrences of each
+/// capitalized word form of a document. @p words and @p labels hold the document's sentences
+/// and their first-pass BILOU labels; the rows of sentence s, token i are appended as for
+/// sentence_features(), sentence after sentence (offsets gets n_s + 1 entries per sentence).
+void document_features(unsigned hash_bits,
+                       const std::vector<std::vector<std::string_view>>& words,
+                       const std::vector<std::vector<int>>& labels,
                        std::vector<std::uint32_t>& feats,
                        std::vector<std::uint32_t>& offsets);
 

@@ -3,6 +3,7 @@
 
 #include <herald/ner/train/trainer.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <vector>
@@ -16,6 +17,10 @@ struct NerTrainRequest {
     std::filesystem::path out;                       ///< model file to write
     /// GMB CSV files for the gazetteer; empty: all of ../shared/corpus/gmb when present.
     std::vector<std::filesystem::path> gazetteer_files;
+    /// Name lists (read_gazetteers()); empty: ../shared/corpus/gazetteers when present;
+    /// "none": no lists.
+    std::filesystem::path names_dir;
+    /// options.clusters empty: the shipped table default_cluster_table() when present.
     NerTrainOptions options;  ///< unlabeled empty: ../shared/corpus Reuters-21578 and BBC
 };
 
@@ -23,12 +28,26 @@ struct NerTrainRequest {
 int run_ner_train(const NerTrainRequest& request, std::ostream& out);
 
 /// @brief Tags a CoNLL file: every line is written back with one more column, the predicted
-///        tag in IOB1 (or BIO when the file's last column uses `B-` at chunk starts);
-///        blank lines are written as they are, `-DOCSTART-` lines with the column `O` (as
-///        conlleval expects).
+///        tag in IOB1 (or BIO when the file's last column uses `B-` at chunk starts), one
+///        blank line after each sentence; `-DOCSTART-` lines get the column `O` (as conlleval
+///        expects). The sentences between two `-DOCSTART-` lines are tagged as one document
+///        (NerModel::tag_document()).
 int run_ner_conll(const std::filesystem::path& model,
                   const std::filesystem::path& conll,
                   std::ostream& out);
+
+/// @brief What `herald-ner clusters` was asked to do.
+struct NerClustersRequest {
+    std::filesystem::path embeddings;                   ///< GloVe text file
+    std::filesystem::path out;                          ///< cluster table to write
+    std::vector<std::size_t> levels = {64, 256, 1024};  ///< k of each level
+    int iterations = 12;                                ///< k-means iterations per level
+    std::uint64_t seed = 1;                             ///< k-means++ seeding
+    std::size_t limit = 0;                              ///< first words only (0: all)
+};
+
+/// @brief Clusters word vectors (cluster_words()) and writes the table, printing progress.
+int run_ner_clusters(const NerClustersRequest& request, std::ostream& out);
 
 /// @brief Tags plain UTF-8 text (paragraphs separated by blank lines) and prints
 ///        `{"entities": [{"type", "canonical", "text", "begin", "end", "paragraph"}, ...]}`
