@@ -16,24 +16,38 @@ std::string format_double(double v) {
 
 }  // namespace
 
-void Metrics::request_finished(std::string_view route, unsigned status, double seconds) {
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+void Metrics::Histogram::observe(double seconds) {
     std::size_t bucket = 0;
     while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+    ++counts[bucket];
+    sum += seconds;
+    ++count;
+}
+
+void Metrics::Histogram::render(std::ostream& out, const char* name, const char* help) const {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        cumulative += counts[i];
+        out << name << "_bucket{le=\"" << format_double(kBuckets[i]) << "\"} " << cumulative
+            << '\n';
+    }
+    cumulative += counts.back();
+    out << name << "_bucket{le=\"+Inf\"} " << cumulative << '\n';
+    out << name << "_sum " << format_double(sum) << '\n';
+    out << name << "_count " << count << '\n';
+}
+
+void Metrics::request_finished(std::string_view route, unsigned status, double seconds) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(mutex_);
     ++requests_[{std::string(route), status}];
-    ++bucket_counts_[bucket];
-    seconds_sum_ += seconds;
-    ++count_;
+    durations_.observe(seconds);
 }
 
 void Metrics::queue_waited(double seconds) {
-    std::size_t bucket = 0;
-    while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
     std::lock_guard<std::mutex> lock(mutex_);
-    ++wait_counts_[bucket];
-    wait_sum_ += seconds;
-    ++wait_count_;
+    waits_.observe(seconds);
 }
 
 std::uint64_t Metrics::requests(std::string_view route, unsigned status) const {
@@ -52,30 +66,10 @@ std::string Metrics::render() const {
             out << "herald_http_requests_total{route=\"" << key.first << "\",status=\""
                 << key.second << "\"} " << n << '\n';
         }
-        out << "# HELP herald_http_request_duration_seconds Time from a request read to its "
-               "response ready.\n# TYPE herald_http_request_duration_seconds histogram\n";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-            cumulative += bucket_counts_[i];
-            out << "herald_http_request_duration_seconds_bucket{le=\"" << format_double(kBuckets[i])
-                << "\"} " << cumulative << '\n';
-        }
-        cumulative += bucket_counts_.back();
-        out << "herald_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
-        out << "herald_http_request_duration_seconds_sum " << format_double(seconds_sum_) << '\n';
-        out << "herald_http_request_duration_seconds_count " << count_ << '\n';
-        out << "# HELP herald_search_queue_wait_seconds Time a search waited in the queue for a "
-               "worker.\n# TYPE herald_search_queue_wait_seconds histogram\n";
-        cumulative = 0;
-        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-            cumulative += wait_counts_[i];
-            out << "herald_search_queue_wait_seconds_bucket{le=\"" << format_double(kBuckets[i])
-                << "\"} " << cumulative << '\n';
-        }
-        cumulative += wait_counts_.back();
-        out << "herald_search_queue_wait_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
-        out << "herald_search_queue_wait_seconds_sum " << format_double(wait_sum_) << '\n';
-        out << "herald_search_queue_wait_seconds_count " << wait_count_ << '\n';
+        durations_.render(out, "herald_http_request_duration_seconds",
+                          "Time from a request read to its response ready.");
+        waits_.render(out, "herald_search_queue_wait_seconds",
+                      "Time a search waited in the queue for a worker.");
     }
     out << "# HELP herald_search_shed_total Searches answered 503 without being run: "
            "queue_delay (waited past the delay budget), queue_full (the hard queue cap).\n"

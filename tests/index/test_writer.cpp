@@ -89,6 +89,41 @@ TEST_CASE("the same id twice in one run of a new index keeps one copy", "[indexe
     CHECK(w.document_count() == 1);
 }
 
+TEST_CASE("a split build puts every story document after every paragraph, one copy per id",
+          "[indexer]") {
+    test::TempDir tmp;
+    {
+        IndexWriter w(tmp / "paragraphs", true, {}, nullptr, {}, tmp / "stories");
+        w.add(make_article("a", 3));
+        w.add(make_article("b", 2));
+        w.add(make_article("a", 1, "again"));  // a repeated id replaces the first copy
+        w.commit();
+        CHECK(w.counts().articles_added == 2);
+        CHECK(w.counts().articles_replaced == 1);
+        CHECK(w.counts().paragraphs_deleted == 2);
+    }
+    Xapian::Database both;
+    both.add_database(Xapian::Database((tmp / "paragraphs").string()));
+    both.add_database(Xapian::Database((tmp / "stories").string()));
+    both.compact((tmp / "merged").string());
+    const std::filesystem::path merged = tmp / "merged";
+    Xapian::Database db(merged.string());
+    CHECK(paragraph_count(db) == 3);  // a's one, b's two
+    CHECK(stories_with(merged, std::string(schema::kStoryDocument)) == 2);
+    CHECK(stories_with(merged, schema::boolean_term(schema::kArticle, "a")) == 1);
+    CHECK(docs_with(merged, schema::boolean_term(schema::kArticle, "a")) == 1);  // paragraphs
+    const std::string story(schema::kStoryDocument);
+    Xapian::docid first_story = 0, last_paragraph = 0;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        auto t = db.termlist_begin(*it);
+        t.skip_to(story);
+        const bool is_story = t != db.termlist_end(*it) && *t == story;
+        if (is_story && first_story == 0) first_story = *it;
+        if (!is_story) last_paragraph = *it;
+    }
+    CHECK(first_story > last_paragraph);
+}
+
 TEST_CASE("a second writer is refused with a message naming the lock", "[indexer]") {
     test::TempDir tmp;
     IndexWriter first(tmp / "idx", false);

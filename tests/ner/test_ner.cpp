@@ -9,29 +9,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "ner_support.hpp"
 #include "support.hpp"
 
 using namespace herald;
+using herald::test::show;
+using herald::test::split;
 
 namespace {
-
-std::vector<std::string> split(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
-
-// Chunks as "type:first-last" joined by spaces.
-std::string show(const std::vector<Chunk>& chunks) {
-    std::string out;
-    for (const Chunk& c : chunks) {
-        if (!out.empty()) out += ' ';
-        out += std::string(conll_type_name(c.type)) + ":" + std::to_string(c.first) + "-" +
-               std::to_string(c.last);
-    }
-    return out;
-}
 
 LabeledSentence labeled(const std::string& words, const std::string& tags) {
     return {split(words), chunks_from_iob(split(tags))};

@@ -10,33 +10,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "ner_support.hpp"
 #include "support.hpp"
 
 using namespace herald;
+using herald::test::show;
+using herald::test::split;
 using namespace herald::ner_detail;
 
 namespace {
 
-std::vector<std::string> split(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
-
 std::vector<std::string_view> views(const std::vector<std::string>& words) {
     return {words.begin(), words.end()};
-}
-
-// Chunks as "type:first-last" joined by spaces.
-std::string show(const std::vector<Chunk>& chunks) {
-    std::string out;
-    for (const Chunk& c : chunks) {
-        if (!out.empty()) out += ' ';
-        out += std::string(conll_type_name(c.type)) + ":" + std::to_string(c.first) + "-" +
-               std::to_string(c.last);
-    }
-    return out;
 }
 
 }  // namespace

@@ -308,16 +308,32 @@ TEST_CASE("at the connection limit health and metrics are answered, other reques
     CHECK(status_of(send_and_read(server.port(), get_request("/healthz"))) == 200);
 }
 
-TEST_CASE("/healthz does not wait in the search queue, /readyz does", "[server]") {
+namespace {
+
+// One search worker that takes 800 ms a search, and no room to queue another.
+ServerOptions one_slow_worker() {
     ServerOptions options;
     options.workers = 1;
     options.queue_limit = 0;
     options.worker_delay = std::chrono::milliseconds{800};
-    LimitServer server(options);
-    auto busy = std::async(std::launch::async, [&] {
+    return options;
+}
+
+// Sends a search that holds the only worker of @p server, and waits until it does; the
+// future gives its response.
+std::future<std::string> hold_worker(LimitServer& server) {
+    auto busy = std::async(std::launch::async, [&server] {
         return send_and_read(server.port(), get_request("/api/search?q=floods"));
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the worker holds it
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    return busy;
+}
+
+}  // namespace
+
+TEST_CASE("/healthz does not wait in the search queue, /readyz does", "[server]") {
+    LimitServer server(one_slow_worker());
+    auto busy = hold_worker(server);
     const auto started = std::chrono::steady_clock::now();
     const std::string health = send_and_read(server.port(), get_request("/healthz"));
     const auto waited = std::chrono::steady_clock::now() - started;
@@ -494,15 +510,8 @@ TEST_CASE("a search that waited past the delay budget behind a standing queue ge
 
 TEST_CASE("beyond the hard queue cap a search gets 503 at once, counted as queue_full",
           "[server]") {
-    ServerOptions options;
-    options.workers = 1;
-    options.queue_limit = 0;
-    options.worker_delay = std::chrono::milliseconds{800};
-    LimitServer server(options);
-    auto busy = std::async(std::launch::async, [&] {
-        return send_and_read(server.port(), get_request("/api/search?q=floods"));
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the worker holds it
+    LimitServer server(one_slow_worker());
+    auto busy = hold_worker(server);
     const std::string refused = send_and_read(server.port(), get_request("/api/search?q=oil"));
     CHECK(status_of(refused) == 503);
     CHECK(json::parse(body_of(refused))["error"]["message"] ==

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,14 +76,20 @@ class Metrics {
     std::string render() const;
 
    private:
+    // A histogram over kBuckets; guarded by mutex_.
+    struct Histogram {
+        std::array<std::uint64_t, kBuckets.size() + 1> counts{};  // last: +Inf
+        double sum = 0;
+        std::uint64_t count = 0;
+        void observe(double seconds);
+        // Its HELP, TYPE, cumulative _bucket lines, _sum and _count, as metric @p name.
+        void render(std::ostream& out, const char* name, const char* help) const;
+    };
+
     mutable std::mutex mutex_;
     std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
-    std::array<std::uint64_t, kBuckets.size() + 1> bucket_counts_{};  // last: +Inf
-    double seconds_sum_ = 0;
-    std::uint64_t count_ = 0;
-    std::array<std::uint64_t, kBuckets.size() + 1> wait_counts_{};  // guarded by mutex_
-    double wait_sum_ = 0;
-    std::uint64_t wait_count_ = 0;
+    Histogram durations_;  // herald_http_request_duration_seconds
+    Histogram waits_;      // herald_search_queue_wait_seconds
     std::array<std::atomic<std::uint64_t>, 2> shed_{};
     std::atomic<std::int64_t> in_flight_{0};
     std::atomic<std::size_t> queue_depth_{0};
