@@ -13,25 +13,41 @@ Highlighter::Highlighter(std::unordered_set<std::string> terms,
     : terms_(std::move(terms)),
       prefixes_(std::move(wildcard_prefixes)),
       stemmer_(std::move(stemmer)),
-      first_letter_kept_(stem_keeps_first_letter(stemmer_)) {
-    const auto note = [&](const std::string& s) {
+      start_kept_(stem_keeps_word_start(stemmer_)) {
+    const auto note = [&](const std::string& s, bool is_prefix) {
         if (s.empty()) {
-            first_letter_kept_ = false;  // an empty prefix matches every word
+            start_kept_ = false;  // an empty prefix matches every word
             return;
         }
         const auto c = static_cast<unsigned char>(s[0]);
         // A term starting beyond ASCII may be the stem of a word whose first letter
         // lower-cases to another lead byte: such words are always stemmed (see may_match).
-        if (c < 128) first_bytes_[c] = true;
+        if (c >= 128) return;
+        first_bytes_[c] = true;
+        const auto d = static_cast<unsigned char>(s.size() > 1 ? s[1] : 0);
+        if (!is_prefix && s.size() >= 4 && c >= 'a' && c <= 'z' && d >= 'a' && d <= 'z') {
+            first_pairs_[c - 'a'][d - 'a'] = true;
+        } else {
+            short_first_bytes_[c] = true;
+        }
     };
-    for (const auto& t : terms_) note(t);
-    for (const auto& p : prefixes_) note(p);
+    for (const auto& t : terms_) note(t, false);
+    for (const auto& p : prefixes_) note(p, true);
 }
 
-bool Highlighter::may_match(unsigned char c) const {
-    if (!first_letter_kept_ || c >= 128) return true;
-    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    return first_bytes_[c];
+bool Highlighter::may_match(std::string_view word) const {
+    const auto lower = [](unsigned char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+    };
+    const unsigned char c = lower(static_cast<unsigned char>(word[0]));
+    if (!start_kept_ || c >= 128) return true;
+    if (!first_bytes_[c]) return false;
+    if (short_first_bytes_[c] || word.size() < 2) return true;
+    const unsigned char d = lower(static_cast<unsigned char>(word[1]));
+    // A word whose second byte is no ASCII letter ("U.S.", "3.5", "Ærø") may keep it in a
+    // form the pair table does not hold: the first byte decides.
+    if (c < 'a' || c > 'z' || d < 'a' || d > 'z') return true;
+    return first_pairs_[c - 'a'][d - 'a'];
 }
 
 bool Highlighter::matches(std::string_view word) const {
@@ -208,7 +224,7 @@ MarkedText Highlighter::mark(std::string_view text) const {
     if (terms_.empty() && prefixes_.empty()) return m;
     for (std::size_t i = 0; i < m.words.size(); ++i) {
         std::string_view w = text.substr(m.words[i].begin, m.words[i].end - m.words[i].begin);
-        if (!may_match(static_cast<unsigned char>(w[0]))) continue;
+        if (!may_match(w)) continue;
         std::string term = word_term(w, stemmer_);
         if (!matches_term(w, term)) continue;
         const auto known = std::find(m.terms.begin(), m.terms.end(), term);

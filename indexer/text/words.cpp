@@ -93,6 +93,10 @@ std::string primary_language(std::string_view language) {
 // that does not start a complete sequence decodes as U+FFFD with length 1.
 unsigned code_point_at(std::string_view text, std::size_t i, std::size_t& len) {
     const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 < 0x80) {  // most of news text: no table lookup
+        len = 1;
+        return b0;
+    }
     len = utf8_sequence_length(b0);
     if (len == 1 || i + len > text.size()) {
         len = 1;
@@ -132,15 +136,19 @@ Xapian::Stem make_stemmer(std::string_view language) {
     return Xapian::Stem(new LibstemmerStem(std::string(language)));
 }
 
-bool stem_keeps_first_letter(const Xapian::Stem& stemmer) {
+bool stem_keeps_word_start(const Xapian::Stem& stemmer) {
     if (stemmer.is_none()) return true;
-    // LibstemmerStem describes itself as "libstemmer:" + the name it was made with; Xapian's
-    // own stemmers as "Xapian::Stem(english)".
-    const std::string d = stemmer.get_description();
+    // Xapian::Stem describes itself as "Xapian::Stem(" + its implementation's description + ")":
+    // LibstemmerStem's is "libstemmer:" + the name it was made with, Xapian's own the name.
+    std::string d = stemmer.get_description();
+    const std::string_view wrap = "Xapian::Stem(";
+    if (d.compare(0, wrap.size(), wrap) == 0 && !d.empty() && d.back() == ')') {
+        d = d.substr(wrap.size(), d.size() - wrap.size() - 1);
+    }
+    const std::string_view own = "libstemmer:";
+    if (d.compare(0, own.size(), own) == 0) d.erase(0, own.size());
     for (const char* name : {"en", "eng", "english", "porter"}) {
-        if (d == std::string("libstemmer:") + name ||
-            d == std::string("Xapian::Stem(") + name + ")")
-            return true;
+        if (d == name) return true;
     }
     return false;
 }
@@ -257,6 +265,7 @@ std::string word_term(std::string_view word, const Xapian::Stem& stemmer) {
 
 std::vector<WordSpan> split_words(std::string_view text) {
     std::vector<WordSpan> words;
+    words.reserve(text.size() / 6 + 1);  // English news: about one word per 6 bytes
     std::size_t i = 0;
     while (i < text.size()) {
         std::size_t len;

@@ -4,6 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "../support.hpp"
+
 using namespace herald;
 
 namespace {
@@ -162,4 +169,52 @@ TEST_CASE("a story snippet adds the paragraphs that show words the best one lack
     CHECK(joined.find("\u2026 \u2026") == std::string::npos);
     CHECK(joined.find("<mark>OPEC</mark>") != std::string::npos);
     CHECK(joined.find("<mark>Oil</mark>") != std::string::npos);
+}
+
+TEST_CASE("mark() marks exactly the words matches() accepts, its shortcuts notwithstanding",
+          "[snippet]") {
+    // mark() skips stemming words whose first byte, or first two letters, start no query term
+    // (stem_keeps_word_start()); a skipped word that would have matched is a missed highlight.
+    std::vector<std::string> texts = {
+        "Dying trade: skies over the U.S. darken as OPEC's 3.5 pct cut, Ærø's ferries and "
+        "O'Neill's dying hopes meet the ugly, early, only singly gently idly news.",
+        "Relational rotational possibly nobility credibility hoping hopping generalization "
+        "digitizer valency stability \xc3\x89lys\xc3\xa9"
+        "e \xc3\xa9lys\xc3\xa9"
+        "e yield.",
+    };
+    std::ifstream in(test::data_dir() / "reuters-mini.sgm", std::ios::binary);
+    for (std::string line; std::getline(in, line);) texts.push_back(line);
+    // Term sets built from the texts' own words (so many words match), with short terms,
+    // initialisms and non-ASCII terms among them, and sets with wildcard prefixes.
+    const Xapian::Stem en = make_stemmer("en");
+    std::size_t compared = 0, marked = 0;
+    for (std::size_t stride : {3, 7, 11}) {
+        for (std::size_t t = 0; t < texts.size(); ++t) {
+            const std::string& text = texts[t];
+            const auto words = split_words(text);
+            std::unordered_set<std::string> terms = {
+                "die", "sky", "oil", "u_s", "pct", "3.5", "\xc3\xa9lys\xc3\xa9"};
+            for (std::size_t i = 0; i < words.size(); i += stride)
+                terms.insert(
+                    word_term(text.substr(words[i].begin, words[i].end - words[i].begin), en));
+            std::vector<std::vector<std::string>> prefix_sets = {{}, {"gen"}, {"o"}};
+            for (const auto& prefixes : prefix_sets) {
+                const Highlighter h(terms, prefixes, en);
+                const MarkedText m = h.mark(text);
+                REQUIRE(m.words.size() == words.size());
+                for (std::size_t i = 0; i < words.size(); ++i) {
+                    const std::string word =
+                        text.substr(words[i].begin, words[i].end - words[i].begin);
+                    INFO(word);
+                    CHECK((m.match_id[i] >= 0) == h.matches(word));
+                    ++compared;
+                    marked += m.match_id[i] >= 0 ? 1 : 0;
+                }
+            }
+        }
+    }
+    CHECK(compared > 1000);
+    CHECK(marked > compared / 10);
+    CHECK(marked < compared);
 }

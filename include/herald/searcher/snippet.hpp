@@ -67,9 +67,10 @@ class Highlighter {
     bool matches(std::string_view word) const;
 
     /// @brief The words of @p text (split_words()) and which of them match. With a stemmer
-    ///        that keeps a word's first letter (stem_keeps_first_letter()), a word whose
-    ///        lower-cased first byte (ASCII) starts no query term and no wildcard prefix is
-    ///        not stemmed at all.
+    ///        that keeps a word's start (stem_keeps_word_start()), a word is not stemmed at
+    ///        all when its lower-cased first byte (ASCII) starts no query term and no wildcard
+    ///        prefix, or when its first two bytes (ASCII letters) start no query term of four
+    ///        bytes or more and every shorter term and every prefix starts with another byte.
     /// @param text UTF-8; the result's spans point into it.
     /// @throws std::bad_alloc only.
     MarkedText mark(std::string_view text) const;
@@ -107,14 +108,18 @@ class Highlighter {
                     const SnippetOptions& options) const;
     // matches(), given the word's term (word_term()) already computed.
     bool matches_term(std::string_view word, const std::string& term) const;
-    // Whether a word whose first byte is @p c can match (see mark()).
-    bool may_match(unsigned char c) const;
+    // Whether the word @p word (not empty) can match (see mark()).
+    bool may_match(std::string_view word) const;
 
     std::unordered_set<std::string> terms_;
     std::vector<std::string> prefixes_;
     Xapian::Stem stemmer_;
-    bool first_letter_kept_ = false;  // stem_keeps_first_letter(stemmer_)
-    bool first_bytes_[128] = {};      // ASCII first bytes of the terms and prefixes
+    bool start_kept_ = false;     // stem_keeps_word_start(stemmer_)
+    bool first_bytes_[128] = {};  // ASCII first bytes of the terms and prefixes
+    // The ASCII first bytes that some term shorter than four bytes or some prefix starts with:
+    // a word starting with one is stemmed whatever its second byte.
+    bool short_first_bytes_[128] = {};
+    bool first_pairs_[26][26] = {};  // first two letters ('a'..'z') of the longer terms
 };
 
 /// @brief The passages' snippets joined in order: with " … " (options.ellipsis between
