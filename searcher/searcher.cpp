@@ -427,6 +427,7 @@ void Searcher::open_database() {
         db_ = Xapian::Database(dir_.string());
         story_documents_ = has_story_documents(db_);
         story_words_ = story_word_prefix(db_);
+        stories_ = db_.get_termfreq(std::string(schema::kStoryDocument));
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
     }
@@ -446,6 +447,7 @@ bool Searcher::reopen() {
         if (changed) {
             story_documents_ = has_story_documents(db_);
             story_words_ = story_word_prefix(db_);
+            stories_ = db_.get_termfreq(std::string(schema::kStoryDocument));
         }
         return changed;
     } catch (const Xapian::Error& e) {
@@ -555,8 +557,7 @@ SearchResult Searcher::run(const SearchRequest& request) {
     if (no_terms) query = Xapian::Query::MatchAll;
     // Story words (schema 3) occur in story documents only: their idf counts stories.
     const Xapian::BM25Weight paragraph_weight(request.bm25_k1, 0, 1, request.bm25_b, 0.5);
-    const SubsetBm25Weight story_weight(db_.get_termfreq(std::string(schema::kStoryDocument)),
-                                        request.bm25_k1, request.bm25_b, 0.5);
+    const SubsetBm25Weight story_weight(stories_, request.bm25_k1, request.bm25_b, 0.5);
     const Xapian::Weight& weight = stories && !story_words_.empty()
                                        ? static_cast<const Xapian::Weight&>(story_weight)
                                        : paragraph_weight;
@@ -591,15 +592,16 @@ SearchResult Searcher::run(const SearchRequest& request) {
     return result;
 }
 
-std::vector<Searcher::PassageTerm> Searcher::passage_terms(const Xapian::Query& passage) const {
+std::vector<Searcher::PassageTerm> Searcher::passage_terms(const Xapian::Query& passage,
+                                                           const Xapian::MSet& mset) const {
     std::vector<PassageTerm> terms;
     // Story words count story documents (schema 3); unprefixed words (schema 2) every document.
-    const double n = story_words_.empty() ? db_.get_doccount()
-                                          : db_.get_termfreq(std::string(schema::kStoryDocument));
+    const double n = story_words_.empty() ? db_.get_doccount() : stories_;
     for (auto it = passage.get_unique_terms_begin(); it != passage.get_unique_terms_end(); ++it) {
         const std::string& t = *it;
         if (word_of(t, story_words_).empty()) continue;  // not a word of story documents
-        const double df = db_.get_termfreq(t);
+        // The match set's statistics hold the frequency of each term of the query it ran.
+        const double df = mset.get_termfreq(t);
         if (df == 0) continue;
         // Robertson–Spärck Jones idf, as BM25 has it, never below a small positive floor.
         terms.push_back({t, std::max(0.01, std::log((n - df + 0.5) / (df + 0.5)))});
@@ -718,8 +720,10 @@ void Searcher::add_story_hits(const SearchRequest& request,
         double score = 0;
         std::vector<ParagraphMatch> paragraphs;  // matching, best first
         std::vector<MarkedText> marks;           // schema 3: each paragraph's, marked
+        std::vector<bool> marked;                // marks[i] holds mark(): it may match
     };
-    const std::vector<PassageTerm> terms = passage_terms(passage_query(ranked));
+    if (mset.empty()) return;
+    const std::vector<PassageTerm> terms = passage_terms(passage_query(ranked), mset);
     Highlighter highlighter(highlight_terms(query), QueryBuilder::wildcard_prefixes(request.query),
                             stemmer_);
     std::vector<Story> stories;
@@ -740,9 +744,16 @@ void Searcher::add_story_hits(const SearchRequest& request,
         if (story.has_paragraphs) {
             // Schema 3: the paragraphs' texts are at hand; marking them once locates the
             // query words and marks the passages, without reading positions.
+            // A paragraph that cannot hold a query word is not split into words (the lead
+            // always is: it gives the passage when no paragraph matches).
             story.marks.reserve(story.record.paragraphs.size());
-            for (const StoryParagraph& p : story.record.paragraphs)
-                story.marks.push_back(highlighter.mark(p.text));
+            story.marked.reserve(story.record.paragraphs.size());
+            for (const StoryParagraph& p : story.record.paragraphs) {
+                const bool lead = story.marks.empty();
+                const bool mark = lead || highlighter.may_hold_match(p.text);
+                story.marks.push_back(mark ? highlighter.mark(p.text) : MarkedText{});
+                story.marked.push_back(mark);
+            }
             story.paragraphs = locate(highlighter.mark(story.record.story.title), story.marks,
                                       terms, request.bm25_k1, request.bm25_b);
         } else {
@@ -819,7 +830,7 @@ void Searcher::add_story_hits(const SearchRequest& request,
             for (unsigned n : chosen) {
                 if (n == 0 || n > paragraphs.size()) continue;
                 const StoryParagraph& p = paragraphs[n - 1];
-                sources.push_back({n, p.text, &story.marks[n - 1]});
+                sources.push_back({n, p.text, story.marked[n - 1] ? &story.marks[n - 1] : nullptr});
                 for (std::uint32_t e : p.entities) add_entity(data.entities[e]);
             }
         } else {

@@ -33,6 +33,44 @@ Highlighter::Highlighter(std::unordered_set<std::string> terms,
     };
     for (const auto& t : terms_) note(t, false);
     for (const auto& p : prefixes_) note(p, true);
+    // A word matches a term only when it starts with all of the term but its last two bytes
+    // (stem_keeps_word_start()); terms with bytes a text may write otherwise (`'` for ’, `_`
+    // for the dots of "U.S.", letters beyond ASCII in any case) leave the test undecided.
+    bool decidable = start_kept_ && prefixes_.empty() && !terms_.empty();
+    for (const auto& t : terms_) {
+        if (t.size() < 4) decidable = false;
+        for (const char ch : t) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c >= 128 || c == '\'' || c == '_' || (c >= 'A' && c <= 'Z')) decidable = false;
+        }
+        if (!decidable) break;
+        std::string start = t.substr(0, t.size() - 2);
+        if (std::find(term_starts_.begin(), term_starts_.end(), start) == term_starts_.end())
+            term_starts_.push_back(std::move(start));
+    }
+    if (!decidable) term_starts_.clear();
+}
+
+bool Highlighter::may_hold_match(std::string_view text) const {
+    if (term_starts_.empty()) return true;
+    std::string lower(text.size(), '\0');
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        // Undecided: the two capitals beyond ASCII whose lower case is ASCII, U+0130 (İ → i)
+        // and U+212A (Kelvin sign → k), and the variation selectors U+FE00..U+FE0F that
+        // normalize_for_terms() removes from inside a word.
+        const auto next = [&](std::size_t k) {
+            return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+        };
+        if ((c == 0xC4 && next(1) == 0xB0) || (c == 0xE2 && next(1) == 0x84 && next(2) == 0xAA) ||
+            (c == 0xEF && next(1) == 0xB8 && (next(2) & 0xF0) == 0x80))
+            return true;
+        lower[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    for (const auto& start : term_starts_) {
+        if (lower.find(start) != std::string::npos) return true;
+    }
+    return false;
 }
 
 bool Highlighter::may_match(std::string_view word) const {

@@ -218,3 +218,57 @@ TEST_CASE("mark() marks exactly the words matches() accepts, its shortcuts notwi
     CHECK(marked > compared / 10);
     CHECK(marked < compared);
 }
+
+TEST_CASE("may_hold_match() rules out only texts in which no word matches", "[snippet]") {
+    const Xapian::Stem en = make_stemmer("en");
+    const Highlighter h({"constitut", "embassi"}, {}, en);
+    CHECK(h.may_hold_match("The CONSTITUTIONAL court"));
+    CHECK(h.may_hold_match("two embassies"));
+    CHECK_FALSE(h.may_hold_match("Nothing of the kind, said the court."));
+    CHECK_FALSE(h.may_hold_match(""));
+    // Undecided, so true: a capital beyond ASCII whose lower case is ASCII, a variation
+    // selector inside a word, a short term, an apostrophe or initialism, a wildcard prefix.
+    const Highlighter istanbul({"istanbul"}, {}, en);
+    CHECK(istanbul.mark("\xc4\xb0stanbul").terms == std::vector<std::string>{"istanbul"});
+    CHECK(istanbul.may_hold_match("\xc4\xb0stanbul"));
+    CHECK(h.may_hold_match("embas\xef\xb8\x8fsies"));
+    CHECK(Highlighter({"oil", "constitut"}, {}, en).may_hold_match("nothing"));
+    CHECK(Highlighter({"o'neill"}, {}, en).may_hold_match("nothing"));
+    CHECK(Highlighter({"u_s_a"}, {}, en).may_hold_match("nothing"));
+    CHECK(Highlighter({"constitut"}, {"emb"}, en).may_hold_match("nothing"));
+    CHECK(Highlighter({"constitut"}, {}, make_stemmer("fr")).may_hold_match("nothing"));
+
+    // Over real text: whatever the terms, a text ruled out has no match.
+    std::vector<std::string> texts;
+    for (const auto& path :
+         {test::data_dir() / "reuters-mini.sgm", test::data_dir() / "stories.jsonl",
+          test::shared_corpus() / "reuters21578" / "reut2-000.sgm"}) {
+        std::ifstream in(path, std::ios::binary);
+        for (std::string line; std::getline(in, line) && texts.size() < 600;) {
+            if (line.size() > 40) texts.push_back(line);
+        }
+    }
+    REQUIRE(texts.size() > 20);
+    std::size_t ruled_out = 0, decided = 0;
+    for (std::size_t t = 0; t < texts.size(); ++t) {
+        // Terms from another text's words, so most texts hold none of them.
+        const std::string& source = texts[(t * 7 + 3) % texts.size()];
+        const auto words = split_words(source);
+        std::unordered_set<std::string> terms;
+        for (std::size_t i = 0; i < words.size() && terms.size() < 3; i += 5) {
+            std::string term =
+                word_term(source.substr(words[i].begin, words[i].end - words[i].begin), en);
+            if (term.size() >= 4) terms.insert(std::move(term));
+        }
+        if (terms.empty()) continue;
+        for (std::size_t k = 0; k < texts.size(); k += 3) {
+            const Highlighter hk(terms, {}, en);
+            ++decided;
+            if (hk.may_hold_match(texts[k])) continue;
+            ++ruled_out;
+            INFO(texts[k]);
+            CHECK(hk.mark(texts[k]).terms.empty());
+        }
+    }
+    CHECK(ruled_out > decided / 4);
+}

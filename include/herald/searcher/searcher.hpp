@@ -269,8 +269,10 @@ class Searcher {
                         bool rerank,
                         SearchResult& result) const;
     // The words of @p passage (a passage query: story words, story_words_ + term) that the
-    // index holds, with their idf over story documents.
-    std::vector<PassageTerm> passage_terms(const Xapian::Query& passage) const;
+    // index holds, with their idf over story documents; frequencies from @p mset's statistics
+    // (no database read for a term of the query).
+    std::vector<PassageTerm> passage_terms(const Xapian::Query& passage,
+                                           const Xapian::MSet& mset) const;
     // Per paragraph (1-based): the count of each passage term, and bit i set when the
     // paragraph's own text holds terms[i] (the first 64).
     struct ParagraphTerms {
@@ -319,6 +321,7 @@ class Searcher {
     Xapian::Database db_;
     bool story_documents_ = false;  // has_story_documents(db_)
     std::string story_words_;       // story_word_prefix(db_)
+    Xapian::doccount stories_ = 0;  // story documents in db_ (schema 3)
     QueryBuilder builder_;
     SnippetOptions snippet_style_;
     Xapian::Stem stemmer_;

@@ -75,6 +75,15 @@ class Highlighter {
     /// @throws std::bad_alloc only.
     MarkedText mark(std::string_view text) const;
 
+    /// @brief False when no word of @p text can match, found without splitting it into words:
+    ///        with a stemmer that keeps a word's start (stem_keeps_word_start()), no wildcard
+    ///        prefix, and only query terms of four bytes or more in ASCII without `'` or `_`,
+    ///        a matching word starts with all of its term but the last two bytes, so the text
+    ///        holds that start (ASCII case aside). True whenever that cannot be shown.
+    /// @param text UTF-8.
+    /// @throws std::bad_alloc only.
+    bool may_hold_match(std::string_view text) const;
+
     /// @brief The snippet of @p text: the whole text when it fits in
     ///        options.max_bytes, else the window of whole words with the most
     ///        distinct matching terms (then most matches, then a sentence start,
@@ -120,6 +129,8 @@ class Highlighter {
     // a word starting with one is stemmed whatever its second byte.
     bool short_first_bytes_[128] = {};
     bool first_pairs_[26][26] = {};  // first two letters ('a'..'z') of the longer terms
+    // may_hold_match(): each term but its last two bytes; empty when it cannot decide.
+    std::vector<std::string> term_starts_;
 };
 
 /// @brief The passages' snippets joined in order: with " … " (options.ellipsis between
