@@ -53,7 +53,8 @@ Highlighter::Highlighter(std::unordered_set<std::string> terms,
 
 bool Highlighter::may_hold_match(std::string_view text) const {
     if (term_starts_.empty()) return true;
-    std::string lower(text.size(), '\0');
+    std::string& lower = lowered_;  // reused: no allocation per text
+    lower.resize(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         // Undecided: the two capitals beyond ASCII whose lower case is ASCII, U+0130 (İ → i)

@@ -131,6 +131,7 @@ class Highlighter {
     bool first_pairs_[26][26] = {};  // first two letters ('a'..'z') of the longer terms
     // may_hold_match(): each term but its last two bytes; empty when it cannot decide.
     std::vector<std::string> term_starts_;
+    mutable std::string lowered_;  // may_hold_match()'s lower-cased copy of the text
 };
 
 /// @brief The passages' snippets joined in order: with " … " (options.ellipsis between
