@@ -423,15 +423,26 @@ Searcher::Searcher(const std::filesystem::path& index_dir, const std::string& la
 
 void Searcher::open_database() {
     try {
-        identity_ = index_identity(dir_);
-        db_ = Xapian::Database(dir_.string());
-        story_documents_ = has_story_documents(db_);
-        story_words_ = story_word_prefix(db_);
-        stories_ = db_.get_termfreq(std::string(schema::kStoryDocument));
+        // The identity is read before the database (a switch in between is seen next time)
+        // and kept only once the database opened (else the next reopen() tries again).
+        auto identity = index_identity(dir_);
+        Xapian::Database db(dir_.string());
+        const bool story_documents = has_story_documents(db);
+        std::string story_words = story_word_prefix(db);
+        const Xapian::doccount stories = db.get_termfreq(std::string(schema::kStoryDocument));
+        db_ = std::move(db);  // the old generation's files close here
+        identity_ = std::move(identity);
+        story_documents_ = story_documents;
+        story_words_ = std::move(story_words);
+        stories_ = stories;
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("cannot open index " + dir_.string() + ": " + e.get_msg());
     }
     builder_.set_database(db_);
+}
+
+bool Searcher::switched() const {
+    return index_identity(dir_) != identity_;
 }
 
 bool Searcher::reopen() {

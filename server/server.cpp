@@ -89,12 +89,14 @@ WorkerPool::WorkerPool(std::filesystem::path index_dir,
                        Metrics* metrics,
                        std::chrono::milliseconds delay,
                        std::chrono::milliseconds queue_target,
-                       std::chrono::milliseconds queue_interval)
+                       std::chrono::milliseconds queue_interval,
+                       std::chrono::milliseconds index_poll)
     : index_dir_(std::move(index_dir)),
       language_(std::move(language)),
       queue_limit_(queue_limit),
       metrics_(metrics),
       delay_(delay),
+      index_poll_(index_poll),
       shedder_(queue_target, queue_interval) {
     {
         Searcher probe(index_dir_, language_);  // fail early, in the caller's thread
@@ -141,7 +143,7 @@ void WorkerPool::stop() {
 }
 
 void WorkerPool::run_worker() {
-    std::optional<Searcher> searcher;
+    std::unique_ptr<Searcher> searcher;
     std::string error;
     std::string logged;  // the last cause written to stderr, so a lasting fault logs once
 
@@ -158,7 +160,9 @@ void WorkerPool::run_worker() {
         }
         if (swapped) {
             try {
-                searcher.emplace(index_dir_, language_);
+                // The new one first: if it cannot be opened, the old one keeps serving.
+                auto fresh = std::make_unique<Searcher>(index_dir_, language_);
+                searcher = std::move(fresh);
                 error.clear();
             } catch (const std::exception& e) {
                 // Keep serving the old revision if there is one (its files stay open).
@@ -190,7 +194,19 @@ void WorkerPool::run_worker() {
             if (took_job) --busy_;
             took_job = false;
             if (queue_.empty()) shedder_.queue_empty();
-            ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            const auto has_work = [&] { return stopping_ || !queue_.empty(); };
+            while (!has_work()) {
+                if (index_poll_.count() <= 0) {
+                    ready_.wait(lock, has_work);
+                } else if (!ready_.wait_for(lock, index_poll_, has_work) && searcher &&
+                           searcher->switched()) {
+                    // Idle after a rebuild: move to the new generation now, closing the
+                    // retired one's files (it is removed after the grace period).
+                    lock.unlock();
+                    refresh();
+                    lock.lock();
+                }
+            }
             if (queue_.empty()) return;  // stopping, and every queued job is done
             ++busy_;
             took_job = true;
@@ -212,7 +228,7 @@ void WorkerPool::run_worker() {
         }
         if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
         refresh();
-        job(JobStart{searcher ? &*searcher : nullptr, error, false});
+        job(JobStart{searcher.get(), error, false});
     }
 }
 
@@ -678,7 +694,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
     unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
     impl_->shared.pool = std::make_unique<WorkerPool>(
         o.index_dir, o.language, workers, o.queue_limit, &impl_->shared.metrics, o.worker_delay,
-        o.queue_target, o.queue_interval);
+        o.queue_target, o.queue_interval, o.index_poll);
     beast::error_code ec;
     auto address = net::ip::make_address(o.address, ec);
     if (ec) {

@@ -54,7 +54,7 @@ const std::filesystem::path& limits_index() {
 class LimitServer {
    public:
     explicit LimitServer(ServerOptions options) {
-        options.index_dir = limits_index();
+        if (options.index_dir.empty()) options.index_dir = limits_index();
         options.port = 0;
         if (options.workers == 0) options.workers = 1;
         server_ = std::make_unique<Server>(options);
@@ -166,6 +166,35 @@ std::string read_all(int fd) {
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0) all.append(buf, static_cast<std::size_t>(n));
     return all;
+}
+
+// Open descriptors of this process on files under @p folder (deleted ones included).
+std::size_t open_files_under(const std::filesystem::path& folder) {
+    const std::string prefix = folder.string() + "/";
+    std::size_t n = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+        std::error_code link_ec;
+        const auto target = std::filesystem::read_symlink(entry.path(), link_ec);
+        if (!link_ec && target.string().rfind(prefix, 0) == 0) ++n;
+    }
+    return n;
+}
+
+// Builds (or with @p rebuild, rebuilds with no grace period) the index @p dir from @p input.
+void index_into(const std::filesystem::path& dir,
+                const std::filesystem::path& input,
+                bool rebuild) {
+    IndexJobOptions options;
+    options.index_dir = dir;
+    options.inputs = {input};
+    options.rebuild = rebuild;
+    options.grace_seconds = 0;
+    options.quiet = true;
+    options.entities = false;
+    options.threads = 1;
+    std::ostringstream out, err;
+    REQUIRE(run_index_job(options, out, err) == kExitOk);
 }
 
 int wait_exit(pid_t pid) {
@@ -519,4 +548,60 @@ TEST_CASE("beyond the hard queue cap a search gets 503 at once, counted as queue
     CHECK(status_of(busy.get()) == 200);
     CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_full) == 1);
     CHECK(server.metrics().shed_count(Metrics::ShedReason::queue_delay) == 0);
+}
+
+TEST_CASE("idle workers close a retired generation's files without waiting for a request",
+          "[server]") {
+    test::TempDir tmp;
+    const auto dir = tmp / "idx";
+    index_into(dir, test::data_dir() / "entities.jsonl", false);
+    const auto old_generation = dir / live_generation(dir);
+    ServerOptions options;
+    options.index_dir = dir;
+    options.workers = 2;
+    options.index_poll = std::chrono::milliseconds{20};
+    LimitServer server(options);
+    for (int i = 0; i < 8; ++i) {
+        REQUIRE(status_of(send_and_read(server.port(), get_request("/api/search?q=floods"))) ==
+                200);
+    }
+    REQUIRE(open_files_under(old_generation) > 0);
+
+    // A rebuild switches to a new generation and removes the old one at once (no grace).
+    index_into(dir, test::data_dir() / "entities.jsonl", true);
+    const auto new_generation = dir / live_generation(dir);
+    REQUIRE(new_generation != old_generation);
+    CHECK_FALSE(std::filesystem::exists(old_generation));
+    // No request from here on: the idle workers must let go of the old files by themselves.
+    std::size_t still_open = open_files_under(old_generation);
+    for (int i = 0; i < 500 && still_open > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        still_open = open_files_under(old_generation);
+    }
+    CHECK(still_open == 0);
+    CHECK(open_files_under(new_generation) > 0);  // they opened the new one instead
+    CHECK(server.metrics().requests("get_search", 200) == 8);
+}
+
+TEST_CASE("a worker keeps serving the open generation when the new one cannot be opened",
+          "[server]") {
+    test::TempDir tmp;
+    const auto dir = tmp / "idx";
+    index_into(dir, test::data_dir() / "entities.jsonl", false);
+    ServerOptions options;
+    options.index_dir = dir;
+    options.workers = 1;
+    options.index_poll = std::chrono::milliseconds{0};  // only requests move the worker
+    LimitServer server(options);
+    const std::string before = send_and_read(server.port(), get_request("/api/search?q=putin"));
+    REQUIRE(status_of(before) == 200);
+    const auto total = json::parse(body_of(before))["total"]["estimate"];
+    REQUIRE(total == 2);
+
+    // The stub names a generation that does not exist: opening the index fails.
+    { std::ofstream(dir / "XAPIANDB.tmp") << "auto gen-999999\n"; }
+    std::filesystem::rename(dir / "XAPIANDB.tmp", dir / "XAPIANDB");
+    const std::string after = send_and_read(server.port(), get_request("/api/search?q=putin"));
+    CHECK(status_of(after) == 200);
+    CHECK(json::parse(body_of(after))["total"]["estimate"] == total);
 }

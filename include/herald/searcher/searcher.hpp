@@ -235,6 +235,12 @@ class Searcher {
     /// @throws std::runtime_error when the index cannot be opened any more.
     bool reopen();
 
+    /// @brief Whether a rebuild switched the index since this Searcher opened it (the stub
+    ///        names another generation, or the folder was replaced): reopen() would open the
+    ///        new one and close the old one's files. A stat and a read of the stub; no Xapian
+    ///        call. @throws nothing.
+    bool switched() const;
+
     const Xapian::Database& database() const { return db_; }
 
     /// Most paragraphs a facet count examines; beyond it counts are lower bounds.

@@ -61,6 +61,10 @@ struct ServerOptions {
     /// After accept() fails (EMFILE, ENFILE, ENOBUFS, ...), the listener waits this long before
     /// accepting again instead of retrying at once (which spins: the pending connection stays).
     std::chrono::milliseconds accept_backoff{100};
+    /// How often an idle search worker checks whether a rebuild switched the index; when it
+    /// did, the worker opens the new generation and closes the retired one's files without
+    /// waiting for a request. Zero: only at the next request.
+    std::chrono::milliseconds index_poll{1'000};
     std::string language = "en";  ///< stemming language of queries
     /// For tests only: each search worker sleeps this long before every job, so that a test
     /// can hold a request in flight (graceful stop, overload). Zero in production.
@@ -122,9 +126,11 @@ class QueueDelayShedder {
 
 /// @brief A fixed pool of threads, each owning a Searcher over the same index, fed from a
 ///        bounded queue, shedding searches that waited too long (QueueDelayShedder). Before each
-///        job a worker moves its Searcher to the newest revision (Searcher::reopen()), or opens the
-///        index anew when the folder was swapped (a `herald-index --rebuild` renames a new folder
-///        into place).
+///        job a worker moves its Searcher to the newest revision (Searcher::reopen()), or opens
+///        the index anew when a `herald-index --rebuild` switched generations (the new one is
+///        opened before the old one is closed, so a failed open leaves the old one serving).
+///        An idle worker checks every `index_poll` whether the index was switched, and moves
+///        to the new generation then, so a retired generation's files are not held open.
 /// Thread-safety: try_submit() and stop() may be called from any thread.
 class WorkerPool {
    public:
@@ -153,7 +159,8 @@ class WorkerPool {
                Metrics* metrics,
                std::chrono::milliseconds delay = std::chrono::milliseconds{0},
                std::chrono::milliseconds queue_target = std::chrono::milliseconds{0},
-               std::chrono::milliseconds queue_interval = std::chrono::milliseconds{1'000});
+               std::chrono::milliseconds queue_interval = std::chrono::milliseconds{1'000},
+               std::chrono::milliseconds index_poll = std::chrono::milliseconds{1'000});
     ~WorkerPool();  ///< stop()
 
     /// @brief Queues @p job. @return false, leaving @p job unrun, when every worker is busy and
@@ -174,6 +181,7 @@ class WorkerPool {
     std::size_t queue_limit_;
     Metrics* metrics_;
     std::chrono::milliseconds delay_;
+    std::chrono::milliseconds index_poll_;
     std::size_t workers_ = 0;  // threads started
     std::size_t busy_ = 0;     // workers running a job (guarded by mutex_)
     std::mutex mutex_;
