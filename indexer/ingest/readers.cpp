@@ -240,6 +240,59 @@ std::vector<std::string> reuters_paragraphs(std::string_view body) {
     return paragraphs;
 }
 
+// The id of @p a for a message: at most 80 bytes of it (never cutting a character).
+std::string id_for_message(const std::string& id) {
+    const std::size_t keep = utf8_floor(id, 80);
+    return keep < id.size() ? id.substr(0, keep) + "…" : id;
+}
+
+// Reads one line (without its '\n') into @p line, at most @p limit bytes of it: a longer line
+// is read to its end and dropped, and @p over is set. Returns false at the end of the input.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& over) {
+    line.clear();
+    over = false;
+    char buf[64 * 1024];
+    bool any = false;
+    auto keep = [&](std::size_t chars) {
+        if (over) return;
+        if (line.size() + chars > limit) {
+            over = true;
+            std::string().swap(line);
+        } else {
+            line.append(buf, chars);
+        }
+    };
+    for (;;) {
+        in.getline(buf, sizeof buf);
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (in.bad()) return any;
+        if (!in.fail()) {  // up to a '\n' (counted in gcount()) or to the end of the input
+            keep(in.eof() ? n : n - 1);
+            return true;
+        }
+        if (in.eof()) return any;  // nothing more
+        keep(n);                   // the buffer is full and the line goes on
+        any = true;
+        in.clear(in.rdstate() & ~std::ios::failbit);
+    }
+}
+
+// Reads the whole of @p in into @p out, unless it is over @p limit bytes (then false, and
+// @p out empty: reading stops there).
+bool read_bounded(std::istream& in, std::string& out, std::size_t limit) {
+    out.clear();
+    char buf[64 * 1024];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (out.size() + n > limit) {
+            std::string().swap(out);
+            return false;
+        }
+        out.append(buf, n);
+    }
+    return true;
+}
+
 std::string strip_bom(std::string s) {
     if (s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.erase(0, 3);
     return s;
@@ -250,6 +303,25 @@ bool is_readme(const fs::path& p) {
 }
 
 }  // namespace
+
+void check_article_size(const Article& article) {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+        const std::size_t bytes = article.paragraphs[i].size();
+        if (bytes > kMaxParagraphBytes) {
+            throw std::runtime_error("article \"" + id_for_message(article.id) + "\": paragraph " +
+                                     std::to_string(i + 1) + " is " + std::to_string(bytes) +
+                                     " bytes, over the limit of " +
+                                     std::to_string(kMaxParagraphBytes) + " bytes a paragraph");
+        }
+        total += bytes;
+    }
+    if (total > kMaxArticleBytes) {
+        throw std::runtime_error("article \"" + id_for_message(article.id) + "\": its text is " +
+                                 std::to_string(total) + " bytes, over the limit of " +
+                                 std::to_string(kMaxArticleBytes) + " bytes an article");
+    }
+}
 
 InputFormat parse_input_format(std::string_view name) {
     std::string n = lower_ascii(name);
@@ -275,13 +347,21 @@ void read_jsonl(std::istream& in,
                 const ErrorSink& errors) {
     std::string line;
     std::size_t line_no = 0;
-    while (std::getline(in, line)) {
+    bool over = false;
+    while (read_bounded_line(in, line, kMaxRecordBytes, over)) {
         ++line_no;
+        if (over) {
+            errors({file_name, line_no,
+                    "record is over " + std::to_string(kMaxRecordBytes) +
+                        " bytes, the limit of a JSON Lines line"});
+            continue;
+        }
         if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
         if (trim(line).empty()) continue;
         Article article;
         try {
             article = article_from_json(nlohmann::json::parse(to_valid_utf8(line)));
+            check_article_size(article);
         } catch (const nlohmann::json::exception& e) {
             std::string what = e.what();
             // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
@@ -304,9 +384,14 @@ void read_text(std::istream& in,
                const std::string& file_name,
                const ArticleSink& sink,
                const ErrorSink& errors) {
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string content = to_valid_utf8(strip_bom(ss.str()));
+    std::string raw;
+    if (!read_bounded(in, raw, kMaxRecordBytes)) {
+        errors({file_name, 0,
+                "file is over " + std::to_string(kMaxRecordBytes) +
+                    " bytes, the limit of a plain-text article"});
+        return;
+    }
+    std::string content = to_valid_utf8(strip_bom(std::move(raw)));
     std::string_view rest(content);
     std::string title;
     while (!rest.empty()) {
@@ -324,6 +409,12 @@ void read_text(std::istream& in,
     a.paragraphs = split_paragraphs(rest);
     if (a.paragraphs.empty()) {
         errors({file_name, 1, title.empty() ? "empty file" : "no paragraph after the title line"});
+        return;
+    }
+    try {
+        check_article_size(a);
+    } catch (const std::exception& e) {
+        errors({file_name, 0, e.what()});
         return;
     }
     sink(std::move(a));
@@ -407,6 +498,12 @@ ReutersCounts read_reuters(std::istream& in,
                 auto items = d_items(*el);
                 if (!items.empty()) a.tags[kind] = std::move(items);
             }
+        }
+        try {
+            check_article_size(a);
+        } catch (const std::exception& e) {
+            errors({file_name, line, e.what()});
+            continue;
         }
         sink(std::move(a));
     }

@@ -227,3 +227,100 @@ TEST_CASE("a Reuters record with an empty or unclosed NEWID is an error, not an 
     CHECK(c.errors[1].message == "<REUTERS> record with an unterminated NEWID (no closing \")");
     CHECK(c.errors[2].message == "<REUTERS> record with an empty NEWID");  // blanks only
 }
+
+TEST_CASE("records over the size limits are refused one by one; the others are read", "[indexer]") {
+    const std::string word = "oil ";
+    auto text_of = [&](std::size_t bytes) {
+        std::string t;
+        while (t.size() + word.size() <= bytes) t += word;
+        return t.substr(0, t.size() - 1);  // no trailing space (collapsed anyway)
+    };
+    std::string jsonl;
+    jsonl += "{\"id\": \"ok1\", \"body\": \"first\"}\n";
+    // A line over kMaxRecordBytes, never parsed (nor held whole).
+    jsonl += "{\"id\": \"huge\", \"body\": \"" + std::string(kMaxRecordBytes, 'x') + "\"}\n";
+    // A paragraph of exactly the limit is kept; one byte more is refused.
+    const std::string at_limit =
+        text_of(kMaxParagraphBytes) +
+        std::string(kMaxParagraphBytes - text_of(kMaxParagraphBytes).size(), 'y');
+    REQUIRE(at_limit.size() == kMaxParagraphBytes);
+    jsonl += "{\"id\": \"edge\", \"body\": \"" + at_limit + "\"}\n";
+    jsonl += "{\"id\": \"para\", \"body\": \"short\\n\\n" + at_limit + "z\"}\n";
+    // Paragraphs each under the paragraph limit, together over the article limit.
+    std::string many = "{\"id\": \"long\", \"paragraphs\": [";
+    for (std::size_t i = 0; i < kMaxArticleBytes / kMaxParagraphBytes + 1; ++i)
+        many += std::string(i ? ", " : "") + "\"" + at_limit + "\"";
+    jsonl += many + "]}\n";
+    jsonl += "{\"id\": \"ok2\", \"body\": \"second\"}";  // last line without a newline
+    Collected c;
+    std::istringstream in(jsonl);
+    read_jsonl(in, "big.jsonl", c.sink(), c.error_sink());
+    REQUIRE(c.articles.size() == 3);
+    CHECK(c.articles[0].id == "ok1");
+    CHECK(c.articles[1].id == "edge");
+    CHECK(c.articles[1].paragraphs.at(0).size() == kMaxParagraphBytes);
+    CHECK(c.articles[2].id == "ok2");
+    REQUIRE(c.errors.size() == 3);
+    CHECK(c.errors[0].line == 2);
+    CHECK(c.errors[0].message == "record is over 8388608 bytes, the limit of a JSON Lines line");
+    CHECK(c.errors[1].line == 4);
+    CHECK(c.errors[1].message ==
+          "article \"para\": paragraph 2 is 65537 bytes, over the limit of 65536 bytes a "
+          "paragraph");
+    CHECK(c.errors[2].line == 5);
+    CHECK(c.errors[2].message ==
+          "article \"long\": its text is " +
+              std::to_string((kMaxArticleBytes / kMaxParagraphBytes + 1) * kMaxParagraphBytes) +
+              " bytes, over the limit of 1048576 bytes an article");
+}
+
+TEST_CASE("a JSONL line longer than the read buffer is read whole", "[indexer]") {
+    // A 180 KB line crosses the reader's 64 KiB buffer; a line of exactly 65535 bytes fills it.
+    const std::string body(60'000, 'a');
+    std::string filler(65535 - std::string("{\"id\": \"b\", \"body\": \"\"}").size(), 'b');
+    std::istringstream in("{\"id\": \"a\", \"paragraphs\": [\"x\", \"" + body + "\", \"" + body +
+                          "\", \"" + body + "\"]}\n" + "{\"id\": \"b\", \"body\": \"" + filler +
+                          "\"}\n\n");
+    Collected c;
+    read_jsonl(in, "long.jsonl", c.sink(), c.error_sink());
+    CHECK(c.errors.empty());
+    REQUIRE(c.articles.size() == 2);
+    REQUIRE(c.articles[0].paragraphs.size() == 4);
+    CHECK(c.articles[0].paragraphs[3] == body);
+    CHECK(c.articles[1].paragraphs.at(0) == filler);
+}
+
+TEST_CASE("plain-text and Reuters records over the size limits are refused", "[indexer]") {
+    const std::string big(kMaxParagraphBytes + 1, 'w');
+    {
+        Collected c;
+        std::istringstream in("Title\n\n" + big + "\n");
+        read_text(in, "t", "t.txt", c.sink(), c.error_sink());
+        CHECK(c.articles.empty());
+        REQUIRE(c.errors.size() == 1);
+        CHECK(c.errors[0].message ==
+              "article \"t\": paragraph 1 is 65537 bytes, over the limit of 65536 bytes a "
+              "paragraph");
+    }
+    {
+        Collected c;
+        std::istringstream in("Title\n\n" + std::string(kMaxRecordBytes, 'w'));
+        read_text(in, "t", "t.txt", c.sink(), c.error_sink());
+        CHECK(c.articles.empty());
+        REQUIRE(c.errors.size() == 1);
+        CHECK(c.errors[0].message ==
+              "file is over 8388608 bytes, the limit of a plain-text article");
+    }
+    {
+        Collected c;
+        std::istringstream in("<REUTERS NEWID=\"1\"><BODY>" + big +
+                              "</BODY></REUTERS>\n<REUTERS NEWID=\"2\"><BODY>Fine.</BODY></"
+                              "REUTERS>\n");
+        read_reuters(in, "r.sgm", c.sink(), c.error_sink());
+        REQUIRE(c.articles.size() == 1);
+        CHECK(c.articles[0].id == "2");
+        REQUIRE(c.errors.size() == 1);
+        CHECK(c.errors[0].line == 1);
+        CHECK_THAT(c.errors[0].message, Catch::StartsWith("article \"1\": paragraph 1 is 65537"));
+    }
+}

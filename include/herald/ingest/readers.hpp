@@ -17,6 +17,24 @@ namespace herald {
 
 enum class InputFormat { jsonl, text, reuters };
 
+/// @brief Size limits of one record (docs/input-formats.md, "Limits"). A record over one is
+///        reported to the ErrorSink as its own error and skipped, before it is analysed; the
+///        other records are read. They bound what one record can cost in memory: indexing takes
+///        roughly 100 bytes per byte of a paragraph (entity tagging, positions), so a 20 MB
+///        paragraph once took 1.78 GB.
+/// Bytes of UTF-8 text in one paragraph, after white space is collapsed (64 KiB; the longest
+/// paragraph of the BBC and Reuters corpora is about 3 KB).
+inline constexpr std::size_t kMaxParagraphBytes = 64 * 1024;
+/// Bytes of UTF-8 text in all paragraphs of one article together (1 MiB).
+inline constexpr std::size_t kMaxArticleBytes = 1024 * 1024;
+/// Bytes of one JSON Lines line, or of one plain-text file (8 MiB); longer ones are skipped
+/// without being held in memory whole.
+inline constexpr std::size_t kMaxRecordBytes = 8 * 1024 * 1024;
+
+/// @brief Checks @p article against kMaxParagraphBytes and kMaxArticleBytes.
+/// @throws std::runtime_error naming the article, the paragraph, its size and the limit.
+void check_article_size(const Article& article);
+
 /// @brief Parses a `--format` value: "jsonl", "text" or "reuters".
 /// @throws std::invalid_argument naming the bad value.
 InputFormat parse_input_format(std::string_view name);
