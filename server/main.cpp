@@ -116,6 +116,8 @@ int main(int argc, char** argv) {
 
     try {
         herald::server::Server server(options);
+        // Before the "listening" line: a supervisor may send SIGTERM as soon as it reads it.
+        server.handle_signals();
         std::cout << "herald-server: listening on http://"
                   << (options.address.find(':') != std::string::npos ? "[" + options.address + "]"
                                                                      : options.address)

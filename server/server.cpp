@@ -668,6 +668,7 @@ struct Server::Impl {
     Shared shared;
     std::shared_ptr<Listener> listener;
     net::signal_set signals;
+    bool signals_handled = false;
     std::atomic<bool> stopped{false};
 
     explicit Impl(ServerOptions options) : shared(std::move(options)), signals(shared.ioc) {}
@@ -725,15 +726,22 @@ void Server::stop() {
     net::post(impl_->shared.ioc, [impl = impl_.get()] { impl->stop_now(); });
 }
 
+void Server::handle_signals() {
+    auto* impl = impl_.get();
+    if (impl->signals_handled) return;
+    impl->signals_handled = true;
+    // Asio installs its handler at add(); a signal that comes before run() is queued and
+    // delivered to the wait once the event loop runs.
+    impl->signals.add(SIGINT);
+    impl->signals.add(SIGTERM);
+    impl->signals.async_wait([impl](beast::error_code ec, int) {
+        if (!ec) impl->stop_now();
+    });
+}
+
 void Server::run(bool handle_signals) {
     auto* impl = impl_.get();
-    if (handle_signals) {
-        impl->signals.add(SIGINT);
-        impl->signals.add(SIGTERM);
-        impl->signals.async_wait([impl](beast::error_code ec, int) {
-            if (!ec) impl->stop_now();
-        });
-    }
+    if (handle_signals) this->handle_signals();
     impl->listener->start();
     std::vector<std::thread> extra;
     for (unsigned i = 1; i < std::max(1u, impl->shared.options.io_threads); ++i) {

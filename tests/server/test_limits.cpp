@@ -258,6 +258,25 @@ TEST_CASE("with the default --max-connections a low limit lowers it, with a note
     close(child.err);
 }
 
+TEST_CASE("SIGTERM right after the listening line stops herald-server gracefully", "[server]") {
+    // The handler used to be installed after the line was printed: a supervisor that sent
+    // SIGTERM as soon as it read the line killed the server about every second time.
+    for (int i = 0; i < 10; ++i) {
+        Child child = spawn_server(1024, 1024, {"--listen", "127.0.0.1:0", "--threads", "1"});
+        const std::string listening = read_line(child.out);
+        REQUIRE_THAT(listening, Catch::StartsWith("herald-server: listening on http://"));
+        REQUIRE(kill(child.pid, SIGTERM) == 0);
+        int status = 0;
+        REQUIRE(waitpid(child.pid, &status, 0) == child.pid);
+        INFO("run " << i);
+        CHECK_FALSE(WIFSIGNALED(status));
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+        CHECK(read_line(child.out) == "herald-server: stopped");
+        close(child.out);
+        close(child.err);
+    }
+}
+
 TEST_CASE("accept() failing with EMFILE backs off instead of spinning, then serves again",
           "[server]") {
     Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--threads", "1"});

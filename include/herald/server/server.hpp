@@ -211,8 +211,14 @@ class Server {
     /// The port listened on (the chosen one when ServerOptions::port was 0).
     unsigned short port() const;
 
-    /// @brief Serves until stop() or, when @p handle_signals, SIGINT or SIGTERM; blocks.
-    ///        Returns after every connection closed and every worker finished.
+    /// @brief Takes over SIGINT and SIGTERM from now on: either, also one that arrives before
+    ///        run(), makes run() stop gracefully (as stop()) instead of killing the process.
+    ///        Call it before announcing readiness. Idempotent; not thread-safe.
+    void handle_signals();
+
+    /// @brief Serves until stop() or, when @p handle_signals (or after handle_signals()),
+    ///        SIGINT or SIGTERM; blocks. Returns after every connection closed and every
+    ///        worker finished.
     void run(bool handle_signals = false);
 
     /// @brief Asks run() to finish gracefully. Thread-safe; may be called before run().
