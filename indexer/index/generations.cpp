@@ -9,13 +9,30 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace herald {
 
 namespace fs = std::filesystem;
+
+void test_point(std::string_view point) {
+    static const char* const pause_at = std::getenv("HERALD_TEST_PAUSE_AT");
+    static const bool trace = std::getenv("HERALD_TEST_TRACE") != nullptr;
+    if (!pause_at && !trace) return;
+    auto say = [](const std::string& line) {
+        const ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+        (void)ignored;
+    };
+    if (trace) say("herald-index: at " + std::string(point) + "\n");
+    if (pause_at && point == pause_at) {
+        say("herald-index: paused at " + std::string(point) + "\n");
+        for (;;) ::pause();
+    }
+}
 
 void create_index_folder(const fs::path& dir) {
     std::error_code ec;
@@ -56,15 +73,18 @@ void switch_generation(const fs::path& dir, const fs::path& generation) {
         ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
         ::fsync(fd) == 0;
     ::close(fd);
+    if (written) test_point("switch:written");
     if (!written || std::rename(tmp.c_str(), (dir / kStubFile).c_str()) != 0) {
         std::error_code ec;
         fs::remove(tmp, ec);
         throw std::runtime_error("cannot switch index " + dir.string() + " to " +
                                  generation.filename().string());
     }
+    test_point("switch:renamed");
     if (!old_name.empty() && old_name != generation.filename().string()) {
         std::ofstream(dir / old_name / kRetiredMarker) << "retired\n";
     }
+    test_point("switch:retired");
 }
 
 std::size_t remove_retired(const fs::path& dir, std::chrono::seconds grace) {

@@ -215,12 +215,27 @@ WriteCounts build_sharded(const IndexJobOptions& options,
         for (std::size_t s = 0; s < shards; ++s)
             all.add_database(Xapian::Database((work_dir / (part + std::to_string(s))).string()));
     }
+    // Names each table as the compactor starts it (test points for bench/kill9.sh).
+    struct Compactor : Xapian::Compactor {
+        void set_status(const std::string& table, const std::string& status) override {
+            if (status.empty()) test_point("compact:" + table);
+        }
+    } compactor;
     try {
-        all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS);
+        all.compact(out_dir.string(), Xapian::DBCOMPACT_MULTIPASS, 0, compactor);
     } catch (const Xapian::Error& e) {
         throw IndexError("merging shards failed: " + e.get_description());
     }
     return counts;
+}
+
+// Opens @p db for writing, which takes its write lock (held while the object lives).
+Xapian::WritableDatabase lock_generation(const fs::path& db) {
+    try {
+        return Xapian::WritableDatabase(db.string(), Xapian::DB_OPEN);
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot lock the new index " + db.string() + ": " + e.get_description());
+    }
 }
 
 // Removes `<dir>.build-*` folders left by runs that were killed; call with the lock held.
@@ -352,6 +367,7 @@ std::optional<int> open_index(Job& job) {
         if (!job.existed) create_index_folder(options.index_dir);  // a new index has generations
         job.writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{},
                                                    job.extractor.get(), job.analysis);
+        job.writer->set_test_points("commit");
     } catch (const IndexLockedError& e) {
         job.err << "herald-index: " << e.what() << '\n';
         return kExitLocked;
@@ -394,13 +410,19 @@ void build_generation(Job& job) {
                                job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
     const bool old_was_empty = job.writer->document_count() == 0;
-    job.writer.reset();  // release the lock of the old generation
+    // The write lock stays held to the end of the run: the new generation's lock is taken
+    // before it goes live (a writer opening the index after the switch finds it locked), and
+    // the old one's is released only after the switch (a writer that opened the index before
+    // would write to a generation about to be retired).
+    const Xapian::WritableDatabase new_lock = lock_generation(generation);
     switch_generation(options.index_dir, generation);
     cleanup.paths.pop_back();  // the new generation is live
+    job.writer.reset();        // the old generation's lock
     job.final_count = paragraph_count(Xapian::Database(options.index_dir.string()));
     // Readers move at their next reopen; the old generation goes after the grace period.
     if (!old_was_empty && options.grace_seconds > 0) {
         job.progress.clear_line();
+        test_point("rebuild:grace");
         std::this_thread::sleep_for(std::chrono::seconds(options.grace_seconds));
     }
     remove_retired(options.index_dir, old_was_empty ? std::chrono::seconds(0)
@@ -424,8 +446,10 @@ void rebuild_plain(Job& job) {
     job.counts = build_sharded(options, job.threads, work, work / "merged", job.extractor.get(),
                                job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
-    job.writer.reset();  // release the lock for the swap
+    // The new index is locked before it is renamed into place, the old one until it is gone.
+    const Xapian::WritableDatabase new_lock = lock_generation(work / "merged");
     install(work / "merged", options.index_dir);
+    job.writer.reset();
     job.final_count = paragraph_count(Xapian::Database(options.index_dir.string()));
 }
 

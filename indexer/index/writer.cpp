@@ -1,3 +1,4 @@
+#include <herald/index/generations.hpp>
 #include <herald/index/writer.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/schema.hpp>
@@ -135,6 +136,9 @@ void IndexWriter::write(const Article& article, std::vector<Xapian::Document> do
 }
 
 void IndexWriter::commit() {
+    const std::string point =
+        test_points_.empty() ? std::string() : test_points_ + ":" + std::to_string(++commits_);
+    if (!point.empty()) test_point(point);
     try {
         // Display forms of entity names, for autocomplete; the first form written stays.
         for (const auto& [term, display] : displays_) {
@@ -150,6 +154,7 @@ void IndexWriter::commit() {
     }
     pending_documents_ = 0;
     pending_bytes_ = 0;
+    if (!point.empty()) test_point(point + ":done");
 }
 
 std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) {

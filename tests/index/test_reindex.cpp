@@ -168,3 +168,39 @@ TEST_CASE("searches keep answering while a rebuild switches generations", "[inde
     CHECK(failures.load() == 0);
     CHECK(saw_new.load() > 0);
 }
+
+TEST_CASE("a rebuild keeps the index locked through the switch and the grace period", "[indexer]") {
+    test::TempDir tmp;
+    const auto dir = tmp / "idx";
+    const auto input = tmp / "news.jsonl";
+    write_jsonl(input, {article("a", 2), article("b", 1)});
+    REQUIRE(index(dir, input).code == kExitOk);
+    const std::string first = stub_text(dir);
+
+    // A rebuild with a 3 s grace period: once the stub names the new generation, another
+    // writer must find the index locked (it would otherwise write into the new generation
+    // while the rebuild still runs).
+    const auto rebuild_input = tmp / "rebuild.jsonl";
+    write_jsonl(rebuild_input, {article("x", 4, "gamma")});
+    std::thread rebuild([&] {
+        IndexJobOptions options;
+        options.index_dir = dir;
+        options.inputs = {rebuild_input};
+        options.quiet = true;
+        options.entities = false;
+        options.rebuild = true;
+        options.grace_seconds = 3;
+        std::ostringstream out, err;
+        CHECK(run_index_job(options, out, err) == kExitOk);
+    });
+    while (stub_text(dir) == first) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto more = tmp / "more.jsonl";
+    write_jsonl(more, {article("c", 1)});
+    Run second = index(dir, more);
+    CHECK(second.code == kExitLocked);
+    CHECK_THAT(second.err, Catch::Contains("locked by another writer"));
+    rebuild.join();
+    CHECK(count(dir) == 4);  // the rebuild's articles only: the second writer wrote nothing
+    CHECK(index(dir, more).code == kExitOk);  // after the run the lock is free
+    CHECK(count(dir) == 5);
+}

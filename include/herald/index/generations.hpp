@@ -5,8 +5,24 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <string_view>
 
 namespace herald {
+
+/// @brief For tests only (bench/kill9.sh): a named point of an index run, where a test can
+///        stop herald-index to kill it there. Does nothing unless the environment says:
+///        - `HERALD_TEST_PAUSE_AT=POINT`: at @p point equal to POINT, writes
+///          `herald-index: paused at POINT` and a newline to stderr, then waits until the
+///          process is killed (it never returns);
+///        - `HERALD_TEST_TRACE=1`: writes `herald-index: at POINT` to stderr at every point.
+///        Points: `compact:TABLE` as the compactor starts each table of the new generation
+///        (postlist, docdata, termlist, position, spelling, synonym); `switch:written` (the new
+///        stub is written and flushed, not yet renamed), `switch:renamed` (renamed: the new
+///        generation is live; the old one not yet marked retired), `switch:retired`;
+///        `rebuild:grace` (before the grace period); `commit:N` and `commit:N:done` around
+///        the N-th commit of an incremental run. Never set these in production.
+/// Thread-safe.
+void test_point(std::string_view point);
 
 /// @brief Creates @p dir (and parents) as an index with one empty generation, if it does not
 ///        exist or is an empty folder; does nothing for an existing index.

@@ -94,6 +94,10 @@ class IndexWriter {
     /// @throws IndexError on a Xapian error.
     void commit();
 
+    /// @brief For tests only: names this writer's commits as test points (test_point() in
+    ///        generations.hpp): `PREFIX:N` before the N-th commit, `PREFIX:N:done` after it.
+    void set_test_points(std::string prefix) { test_points_ = std::move(prefix); }
+
     /// @brief Number of paragraph documents in the index, pending changes included.
     Xapian::doccount document_count() const;
 
@@ -115,6 +119,8 @@ class IndexWriter {
         displays_;  // entity term → display form, until commit
     std::size_t pending_documents_ = 0;
     std::size_t pending_bytes_ = 0;
+    std::string test_points_;  // set_test_points()
+    std::size_t commits_ = 0;
 };
 
 }  // namespace herald
