@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
                  "do not extract entities (given JSONL entities are still indexed)");
     app.add_option("--ner-model", options.ner_model,
                    "entity model file (default: the shipped corpus/models/ner-en.bin)");
+    app.add_option("--aliases", options.aliases,
+                   "entity alias file: type<TAB>canonical<TAB>alias... a line (see README)")
+        ->check(CLI::ExistingFile);
     app.add_option("INPUT", options.inputs, "files or folders to index")
         ->required()
         ->check(CLI::ExistingPath);

@@ -1,4 +1,5 @@
 #include <herald/searcher/article_store.hpp>
+#include <herald/text/entity_resolution.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/paragraph_data.hpp>
 #include <herald/text/schema.hpp>
@@ -111,6 +112,32 @@ std::vector<EntityCount> suggest_entities(const Xapian::Database& db,
         const std::size_t recount = std::max<std::size_t>(4 * limit, 100);
         if (found.size() > recount) found.resize(recount);
         for (auto& c : found) c.count = db.get_collection_freq(c.term);
+        std::sort(found.begin(), found.end(), by_count);
+    }
+    // The collection's entity groups: a surname or alias counts with the name it stands for
+    // ("volcker" → "Paul Volcker"), a name voted to another type drops out.
+    const EntityResolution resolution = load_entity_resolution(db);
+    if (!resolution.empty()) {
+        std::vector<Candidate> merged;
+        for (const auto& c : found) {
+            const std::string& target = resolution.resolve(c.term);
+            if (target.compare(0, term_prefix.size(), term_prefix) != 0) continue;
+            auto at = std::find_if(merged.begin(), merged.end(),
+                                   [&](const Candidate& m) { return m.term == target; });
+            if (at != merged.end() && target == c.term) continue;  // counted with a member
+            if (at == merged.end()) {
+                const Xapian::doccount own =
+                    target == c.term
+                        ? 0
+                        : (has_story_documents(db)
+                               ? static_cast<Xapian::doccount>(db.get_collection_freq(target))
+                               : db.get_termfreq(target));
+                merged.push_back({target, own});
+                at = merged.end() - 1;
+            }
+            at->count += c.count;
+        }
+        found = std::move(merged);
         std::sort(found.begin(), found.end(), by_count);
     }
     if (found.size() > limit) found.resize(limit);

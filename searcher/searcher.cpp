@@ -68,8 +68,11 @@ std::string_view word_of(std::string_view term, std::string_view words) {
 // counts each (article, value) pair once, so counts are articles.
 class FacetSpy : public Xapian::MatchSpy {
    public:
-    FacetSpy(const std::vector<std::string>& facets, bool collapse)
-        : wanted_(facets.begin(), facets.end()), collapse_(collapse) {}
+    // @p resolution: entity values count under their target (entity_groups.hpp).
+    FacetSpy(const std::vector<std::string>& facets,
+             bool collapse,
+             const EntityResolution* resolution = nullptr)
+        : wanted_(facets.begin(), facets.end()), collapse_(collapse), resolution_(resolution) {}
 
     void operator()(const Xapian::Document& doc, double) override {
         ++documents_;
@@ -77,14 +80,23 @@ class FacetSpy : public Xapian::MatchSpy {
         if (collapse_) articles_.insert(article);
         const std::string slot = doc.get_value(schema::kFacets);
         if (slot.empty()) return;
+        in_document_.clear();
         schema::decode_facets(slot, [&](std::string_view facet, std::string_view name) {
+            std::optional<ResolvedValue> resolved;
+            if (resolution_ != nullptr) resolved = resolve_facet_value(facet, name, *resolution_);
+            if (resolved) facet = resolved->facet;
             if (!wanted_.count(std::string(facet))) return;
             std::string key(facet);
             key += '\x1f';
-            key += schema::entity_key(name);
+            key += resolved ? resolved->key : schema::entity_key(name);
+            // Two values of one document may resolve to one entity: count it once.
+            if (resolved && !in_document_.insert(key).second) return;
             if (collapse_ && !seen_.insert(article + '\x1e' + key).second) return;
             auto [it, fresh] = counts_.try_emplace(std::move(key));
-            if (fresh) it->second.display = std::string(name);
+            if (fresh) {
+                it->second.display = std::string(name);
+                if (resolved) it->second.term = std::move(resolved->term);
+            }
             ++it->second.count;
         });
     }
@@ -95,30 +107,43 @@ class FacetSpy : public Xapian::MatchSpy {
     Xapian::doccount articles() const { return static_cast<Xapian::doccount>(articles_.size()); }
 
     // Values of @p facet, most frequent first, then by name; at most @p size.
+    // Entity values show the best label stored for their (target) term, when @p db has one.
     std::vector<FacetValue> top(const std::string& facet,
                                 std::size_t size,
-                                Xapian::doccount unseen) const {
-        std::vector<FacetValue> values;
+                                Xapian::doccount unseen,
+                                const Xapian::Database* db = nullptr) const {
+        std::vector<std::pair<FacetValue, const std::string*>> values;  // with the label term
         const std::string prefix = facet + '\x1f';
         for (const auto& [key, entry] : counts_) {
             if (key.compare(0, prefix.size(), prefix) == 0) {
-                values.push_back({entry.display, entry.count, entry.count + unseen});
+                values.push_back({{entry.display, entry.count, entry.count + unseen}, &entry.term});
             }
         }
-        std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-            return a.count != b.count ? a.count > b.count : a.value < b.value;
-        });
-        if (values.size() > size) values.resize(size);
-        return values;
+        auto by_count = [](const auto& a, const auto& b) {
+            return a.first.count != b.first.count ? a.first.count > b.first.count
+                                                  : a.first.value < b.first.value;
+        };
+        std::sort(values.begin(), values.end(), by_count);
+        std::vector<FacetValue> out;
+        for (std::size_t i = 0; i < values.size() && i < size; ++i) {
+            out.push_back(values[i].first);
+            if (db == nullptr || values[i].second->empty()) continue;
+            const std::string label = db->get_metadata(schema::display_key(*values[i].second));
+            if (!label.empty()) out.back().value = label;
+        }
+        return out;
     }
 
    private:
     struct Entry {
         std::string display;
+        std::string term;  // of an entity value: its (target) term, for the label
         Xapian::doccount count = 0;
     };
     std::unordered_set<std::string> wanted_;
     bool collapse_;
+    const EntityResolution* resolution_;
+    std::unordered_set<std::string> in_document_;  // resolved values of the current document
     Xapian::doccount documents_ = 0;
     std::unordered_map<std::string, Entry> counts_;
     std::unordered_set<std::string> seen_;
@@ -167,9 +192,10 @@ class FeedbackDecider : public Xapian::ExpandDecider {
 // whether there was any filter at all.
 Xapian::Query filter_query(const SearchRequest& request,
                            const Xapian::Query& parsed_filter,
+                           const EntityResolution& resolution,
                            bool& any) {
     std::vector<Xapian::Query> filters;
-    if (!parsed_filter.empty()) filters.push_back(parsed_filter);
+    if (!parsed_filter.empty()) filters.push_back(expand_entity_terms(parsed_filter, resolution));
     if (!request.sources.empty()) {
         std::vector<Xapian::Query> any_source;
         for (const auto& s : request.sources) {
@@ -187,7 +213,9 @@ Xapian::Query filter_query(const SearchRequest& request,
     for (const auto& [values, type] : entity_filters) {
         std::vector<Xapian::Query> any_value;
         for (const auto& v : *values) {
-            if (!trim(v).empty()) any_value.emplace_back(schema::entity_term(type, trim(v)));
+            if (!trim(v).empty())
+                any_value.push_back(
+                    entity_group_query(schema::entity_term(type, trim(v)), resolution));
         }
         if (!any_value.empty())
             filters.emplace_back(Xapian::Query::OP_OR, any_value.begin(), any_value.end());
@@ -215,7 +243,8 @@ Xapian::MSet run_enquire(const Xapian::Database& db,
                          const Xapian::Weight& weight,
                          const MSetWindow& window,
                          std::optional<FacetSpy>& spy,
-                         Xapian::doccount& check_at_least) {
+                         Xapian::doccount& check_at_least,
+                         const EntityResolution& resolution) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(weight);
@@ -226,7 +255,7 @@ Xapian::MSet run_enquire(const Xapian::Database& db,
     check_at_least = std::max<Xapian::doccount>(window.first + window.count + 1, kCheckAtLeast);
     if (!request.facets.empty() || window.collapse) {
         // Facets need every match; a collapsed total needs the articles of the matches seen.
-        spy.emplace(request.facets, window.collapse);
+        spy.emplace(request.facets, window.collapse, &resolution);
         enquire.add_matchspy(&*spy);
         const Xapian::doccount wanted =
             request.facets.empty() ? kCollapseCount : Searcher::kMaxFacetDocuments;
@@ -255,7 +284,7 @@ void collect_facets(const Xapian::Database& db,
         result.estimate = result.lower_bound = result.upper_bound = spy.articles();
     }
     for (const auto& f : request.facets)
-        result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen));
+        result.facets.emplace_back(f, spy.top(f, request.facet_size, unseen, &db));
     if (request.facets.empty()) result.facets_exact = true;  // no facets asked: nothing inexact
 }
 
@@ -558,7 +587,8 @@ SearchResult Searcher::run(const SearchRequest& request) {
                                                     stories ? story_words_ : std::string());
     Xapian::Query query = parsed.match;
     bool any_filter = false;
-    const Xapian::Query filter = filter_query(request, parsed.filter, any_filter);
+    const EntityResolution& resolution = resolution_cache_.get(db_);
+    const Xapian::Query filter = filter_query(request, parsed.filter, resolution, any_filter);
 
     const bool no_terms = query.empty();
     if (no_terms && !any_filter) {
@@ -587,7 +617,8 @@ SearchResult Searcher::run(const SearchRequest& request) {
         stories && !no_terms && request.sort == SortOrder::relevance && request.passage_weight > 0;
     std::optional<FacetSpy> spy;
     Xapian::doccount check_at_least = 0;
-    const Xapian::MSet mset = run_enquire(db_, request, query, weight, window, spy, check_at_least);
+    const Xapian::MSet mset =
+        run_enquire(db_, request, query, weight, window, spy, check_at_least, resolution);
     result.estimate = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();

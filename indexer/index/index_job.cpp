@@ -2,6 +2,7 @@
 #include <herald/index/index_job.hpp>
 #include <herald/index/writer.hpp>
 #include <herald/ner/entities.hpp>
+#include <herald/text/entity_resolution.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/schema.hpp>
 
@@ -154,6 +155,7 @@ WriteCounts build_sharded(const IndexJobOptions& options,
                           const fs::path& work_dir,
                           const fs::path& out_dir,
                           const EntityExtractor* extractor,
+                          const AliasTable* aliases,
                           const std::string& analysis,
                           Progress& progress,
                           ReadCounts& totals,
@@ -165,6 +167,7 @@ WriteCounts build_sharded(const IndexJobOptions& options,
         writers.push_back(std::make_unique<IndexWriter>(work_dir / ("shard-" + n), true,
                                                         CommitPolicy{}, extractor, analysis,
                                                         work_dir / ("stories-" + n)));
+        writers.back()->set_aliases(aliases);
         queues.push_back(std::make_unique<ArticleQueue>(256));
     }
     std::vector<std::future<void>> workers;
@@ -216,9 +219,20 @@ WriteCounts build_sharded(const IndexJobOptions& options,
             all.add_database(Xapian::Database((work_dir / (part + std::to_string(s))).string()));
     }
     // Names each table as the compactor starts it (test points for bench/kill9.sh).
+    // Of the shards' display labels of one entity term, keeps the best (schema::better_label()),
+    // so a label does not depend on which shard an article went to.
     struct Compactor : Xapian::Compactor {
         void set_status(const std::string& table, const std::string& status) override {
             if (status.empty()) test_point("compact:" + table);
+        }
+        std::string resolve_duplicate_metadata(const std::string& key,
+                                               size_t num_tags,
+                                               const std::string tags[]) override {
+            if (key.rfind("display:", 0) != 0 || num_tags == 0)
+                return Xapian::Compactor::resolve_duplicate_metadata(key, num_tags, tags);
+            std::string best;
+            for (size_t i = 0; i < num_tags; ++i) schema::keep_better_label(best, tags[i]);
+            return best;
         }
     } compactor;
     try {
@@ -235,6 +249,28 @@ Xapian::WritableDatabase lock_generation(const fs::path& db) {
         return Xapian::WritableDatabase(db.string(), Xapian::DB_OPEN);
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot lock the new index " + db.string() + ": " + e.get_description());
+    }
+}
+
+// The alias tables as (alias term, canonical term) pairs, for the entity resolution.
+std::vector<std::pair<std::string, std::string>> alias_terms(const AliasTable& aliases) {
+    std::vector<std::pair<std::string, std::string>> out;
+    aliases.for_each([&](EntityType type, const std::string& key, const std::string& canonical) {
+        std::string from = schema::boolean_term(schema::entity_prefix(type), key);
+        std::string to = schema::entity_term(type, canonical);
+        if (from != to) out.emplace_back(std::move(from), std::move(to));
+    });
+    return out;
+}
+
+// Stores the collection's entity resolution in the freshly built index at @p dir.
+void resolve_entities(const fs::path& dir, const AliasTable& aliases) {
+    try {
+        Xapian::WritableDatabase db(dir.string(), Xapian::DB_OPEN);
+        store_entity_resolution(db, alias_terms(aliases));
+        db.commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("entity resolution failed: " + e.get_description());
     }
 }
 
@@ -307,7 +343,8 @@ struct Job {
     std::mutex err_mutex;
     ErrorSink errors;
     std::unique_ptr<EntityExtractor> extractor;
-    std::string analysis = "schema=" + std::to_string(schema::kSchemaVersion) + ";ner=off";
+    AliasTable aliases;  // shipped, then the user's
+    std::string analysis;
     bool existed = false;      // the index folder existed, and was not empty, before the run
     bool generations = false;  // the index folder has generations
     std::unique_ptr<IndexWriter> writer;
@@ -336,17 +373,31 @@ std::optional<int> validate(Job& job) {
     return std::nullopt;
 }
 
-// Loads the entity model when entities are wanted, and names the analysis accordingly.
+// Version of the entity rules (canonical names, aliases) in the analysis string: a new
+// version re-analyzes unchanged articles.
+constexpr int kEntityRulesVersion = 2;
+
+// Loads the alias tables and the entity model when entities are wanted, and names the
+// analysis accordingly: the model and the alias tables by a hash of their content, so a
+// changed file re-indexes the articles on the next incremental run.
 std::optional<int> load_extractor(Job& job) {
+    try {
+        job.aliases.load(default_alias_table());
+        if (!job.options.aliases.empty()) job.aliases.load(job.options.aliases);
+    } catch (const AliasError& e) {
+        job.err << "herald-index: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    job.analysis = "schema=" + std::to_string(schema::kSchemaVersion) +
+                   ";entities=" + std::to_string(kEntityRulesVersion) +
+                   ";aliases=" + job.aliases.content_hash() + ";ner=off";
     if (!job.options.entities) return std::nullopt;
     const fs::path model =
         job.options.ner_model.empty() ? default_ner_model() : job.options.ner_model;
     try {
         job.extractor = std::make_unique<EntityExtractor>(model);
-        std::error_code ec;
-        job.analysis = "schema=" + std::to_string(schema::kSchemaVersion) +
-                       ";ner=" + model.filename().string() + ":" +
-                       std::to_string(fs::file_size(model, ec));
+        job.analysis.resize(job.analysis.size() - 3);
+        job.analysis += file_content_hash(model);
     } catch (const std::exception& e) {
         job.err << "herald-index: cannot load the entity model: " << e.what()
                 << " (give --ner-model, or --no-entities to index without extraction)\n";
@@ -368,6 +419,7 @@ std::optional<int> open_index(Job& job) {
         job.writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{},
                                                    job.extractor.get(), job.analysis);
         job.writer->set_test_points("commit");
+        job.writer->set_aliases(&job.aliases);
     } catch (const IndexLockedError& e) {
         job.err << "herald-index: " << e.what() << '\n';
         return kExitLocked;
@@ -407,8 +459,9 @@ void build_generation(Job& job) {
         }
     } cleanup{{work, generation}};
     job.counts = build_sharded(options, job.threads, work, generation, job.extractor.get(),
-                               job.analysis, job.progress, job.totals, job.errors);
+                               &job.aliases, job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
+    resolve_entities(generation, job.aliases);
     const bool old_was_empty = job.writer->document_count() == 0;
     // The write lock stays held to the end of the run: the new generation's lock is taken
     // before it goes live (a writer opening the index after the switch finds it locked), and
@@ -444,8 +497,9 @@ void rebuild_plain(Job& job) {
         }
     } cleanup{work};
     job.counts = build_sharded(options, job.threads, work, work / "merged", job.extractor.get(),
-                               job.analysis, job.progress, job.totals, job.errors);
+                               &job.aliases, job.analysis, job.progress, job.totals, job.errors);
     check_fresh_input(options, job.totals, job.counts);
+    resolve_entities(work / "merged", job.aliases);
     // The new index is locked before it is renamed into place, the old one until it is gone.
     const Xapian::WritableDatabase new_lock = lock_generation(work / "merged");
     install(work / "merged", options.index_dir);
@@ -479,6 +533,7 @@ void update_in_place(Job& job) {
         }
     }
     writer.commit();
+    writer.resolve_entities(alias_terms(job.aliases));
     job.counts = writer.counts();
     job.final_count = writer.document_count();
     if (job.totals.files == 0) {

@@ -1,5 +1,6 @@
 #include <herald/index/generations.hpp>
 #include <herald/index/writer.hpp>
+#include <herald/text/entity_resolution.hpp>
 #include <herald/text/index_layout.hpp>
 #include <herald/text/schema.hpp>
 
@@ -62,18 +63,24 @@ void IndexWriter::add(const Article& article) {
             throw IndexError("cannot read article " + article.id + ": " + e.get_description());
         }
     }
-    const auto entities = paragraph_entities(article, extractor_);
+    std::vector<AcronymDefinition> definitions;
+    const auto entities = paragraph_entities(article, extractor_, aliases_, &definitions);
     std::vector<Xapian::Document> documents;
     documents.reserve(article.paragraphs.size());
     for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
         documents.push_back(builder_.paragraph_document(article, i, entities[i]));
         documents.back().add_value(schema::kFingerprint, fingerprint);
         for (const auto& e : entities[i])
-            displays_.try_emplace(schema::entity_term(e.type, e.text), e.text);
+            schema::keep_better_label(displays_[schema::entity_term(e.type, e.text)], e.text);
     }
     // The story document last: documents[i] is paragraph i + 1, documents.back() paragraph 0.
     documents.push_back(builder_.article_document(article, entities));
     documents.back().add_value(schema::kFingerprint, fingerprint);
+    // The acronyms it defines, for the collection's resolution (entity_resolution.hpp).
+    for (const auto& d : definitions) {
+        const std::string term = schema::acronym_term(d.type, d.acronym, d.name);
+        if (term.size() <= schema::kMaxTermBytes) documents.back().add_boolean_term(term);
+    }
     write(article, std::move(documents));
 }
 
@@ -140,11 +147,13 @@ void IndexWriter::commit() {
         test_points_.empty() ? std::string() : test_points_ + ":" + std::to_string(++commits_);
     if (!point.empty()) test_point(point);
     try {
-        // Display forms of entity names, for autocomplete; the first form written stays.
+        // Display forms of entity names, for facets and autocomplete: the best form written
+        // (schema::better_label()), whichever came first.
         for (const auto& [term, display] : displays_) {
             const std::string key = schema::display_key(term);
-            if (key.size() <= schema::kMaxTermBytes && db_.get_metadata(key).empty())
-                db_.set_metadata(key, display);
+            if (key.size() > schema::kMaxTermBytes) continue;
+            std::string stored = db_.get_metadata(key);
+            if (schema::keep_better_label(stored, display)) db_.set_metadata(key, stored);
         }
         displays_.clear();
         db_.commit();
@@ -185,6 +194,16 @@ std::size_t IndexWriter::prune(const std::unordered_set<std::string>& keep_ids) 
     }
     counts_.articles_deleted += doomed.size();
     return doomed.size();
+}
+
+void IndexWriter::resolve_entities(
+    const std::vector<std::pair<std::string, std::string>>& aliases) {
+    try {
+        store_entity_resolution(db_, aliases);
+        db_.commit();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("entity resolution failed: " + e.get_description());
+    }
 }
 
 Xapian::doccount IndexWriter::document_count() const {

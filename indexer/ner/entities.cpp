@@ -3,6 +3,8 @@
 #include <herald/ner/tokenizer.hpp>
 #include <herald/text/schema.hpp>
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -249,42 +251,73 @@ std::vector<Mention> EntityExtractor::extract_article(
 
 namespace {
 
-bool has_lower(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+bool is_upper_cp(unsigned ch) {
+    const auto cat = Xapian::Unicode::get_category(ch);
+    return cat == Xapian::Unicode::UPPERCASE_LETTER || cat == Xapian::Unicode::TITLECASE_LETTER;
 }
-bool has_upper(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+bool is_lower_cp(unsigned ch) {
+    return Xapian::Unicode::get_category(ch) == Xapian::Unicode::LOWERCASE_LETTER;
+}
+bool is_letter_cp(unsigned ch) {
+    return is_upper_cp(ch) || is_lower_cp(ch) ||
+           Xapian::Unicode::get_category(ch) == Xapian::Unicode::OTHER_LETTER;
 }
 
-/// Title-cases an ALL-CAPS name word by word, keeping initialisms (`U.S.`), words without
-/// vowels (`BBC`) and words of at most two letters (`UN`).
+// Unicode-aware: "SÃO" has no lower-case letter, "São" has both.
+bool has_lower(std::string_view s) {
+    for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
+        if (is_lower_cp(*it)) return true;
+    }
+    return false;
+}
+bool has_upper(std::string_view s) {
+    for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
+        if (is_upper_cp(*it)) return true;
+    }
+    return false;
+}
+
+/// Title-cases an ALL-CAPS name word by word (Unicode letters: "SÃO PAULO" → "São Paulo"),
+/// keeping initialisms (`U.S.`), words without vowels (`BBC`) and words of at most two
+/// letters (`UN`).
 std::string title_case(std::string_view name) {
-    std::string out(name);
+    std::string out;
+    out.reserve(name.size());
     std::size_t i = 0;
-    while (i < out.size()) {
-        while (i < out.size() && out[i] == ' ') ++i;
+    while (i < name.size()) {
+        if (name[i] == ' ') {
+            out += ' ';
+            ++i;
+            continue;
+        }
         std::size_t j = i;
-        while (j < out.size() && out[j] != ' ') ++j;
-        const std::string_view word(out.data() + i, j - i);
+        while (j < name.size() && name[j] != ' ') ++j;
+        const std::string_view word = name.substr(i, j - i);
         std::size_t letters = 0;
         bool vowel = false, period = false;
-        for (char c : word) {
-            if (c >= 'A' && c <= 'Z') {
+        for (Xapian::Utf8Iterator it(word.data(), word.size()); it != Xapian::Utf8Iterator();
+             ++it) {
+            const unsigned ch = *it;
+            if (is_letter_cp(ch)) {
                 ++letters;
-                vowel =
-                    vowel || c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' || c == 'Y';
+                const unsigned low = Xapian::Unicode::tolower(ch);
+                vowel = vowel || low == 'a' || low == 'e' || low == 'i' || low == 'o' ||
+                        low == 'u' || low == 'y' || low >= 0xC0;
             }
-            period = period || c == '.';
+            period = period || ch == '.';
         }
         if (letters > 2 && vowel && !period) {
             bool start = true;
-            for (std::size_t k = i; k < j; ++k) {
-                const char c = out[k];
-                const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                    static_cast<unsigned char>(c) >= 0x80;
-                if (!start && c >= 'A' && c <= 'Z') out[k] = static_cast<char>(c - 'A' + 'a');
-                start = !letter && c != '\'';
+            for (Xapian::Utf8Iterator it(word.data(), word.size()); it != Xapian::Utf8Iterator();
+                 ++it) {
+                const unsigned ch = *it;
+                const bool letter = is_letter_cp(ch);
+                Xapian::Unicode::append_utf8(out,
+                                             !start && letter ? Xapian::Unicode::tolower(ch) : ch);
+                start = !letter && ch != '\'' && ch != 0x2019;
             }
+        } else {
+            out += word;
         }
         i = j;
     }
@@ -296,8 +329,9 @@ std::string title_case(std::string_view name) {
 bool is_acronym(EntityType type, std::string_view name) {
     if (type != EntityType::organization && type != EntityType::misc) return false;
     if (name.find(' ') != std::string_view::npos) return false;
-    const auto letters =
-        std::count_if(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    std::size_t letters = 0;
+    for (Xapian::Utf8Iterator it(name.data(), name.size()); it != Xapian::Utf8Iterator(); ++it)
+        letters += is_upper_cp(*it) ? 1 : 0;
     return letters > 0 && letters <= 5;
 }
 
@@ -398,8 +432,102 @@ std::filesystem::path default_cluster_table() {
     return std::filesystem::path(HERALD_MODEL_DIR) / "clusters-en.tsv";
 }
 
+namespace {
+
+// Degrees and single initials ("Ph.D.", "J.") are never places.
+bool is_initial_or_degree(std::string_view text) {
+    if (text.size() == 2 && text[1] == '.' && std::isalpha(static_cast<unsigned char>(text[0])))
+        return true;
+    static const std::string_view kDegrees[] = {"ph.d.",  "phd",     "m.d.",  "b.a.",  "m.a.",
+                                                "m.b.a.", "mba",     "b.sc.", "m.sc.", "ll.b.",
+                                                "ll.m.",  "d.phil.", "b.s.",  "m.s.",  "j.d."};
+    const std::string w = ascii_lower(text);
+    for (std::string_view d : kDegrees) {
+        if (w == d || w + "." == d) return true;
+    }
+    return false;
+}
+
+// A type the alias table may move a mention to: a demonym tagged as a place is misc; an
+// acronym or body tagged as a place or misc is an organization; a country tagged as an
+// organization or misc is a place. People are never retyped (a surname may be a country).
+bool may_retype(EntityType from, EntityType to) {
+    if (from == to || from == EntityType::person || to == EntityType::person) return false;
+    if (to == EntityType::misc) return from == EntityType::place;
+    return true;
+}
+
+// The upper-case letters of an acronym in parentheses right after a mention ("... (SEC)"),
+// or "" when none follows.
+std::string acronym_after(std::string_view text, std::size_t end) {
+    std::size_t i = end;
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size() || text[i] != '(') return {};
+    const std::size_t close = text.find(')', i);
+    if (close == std::string_view::npos || close - i > 12) return {};
+    const std::string_view inside = text.substr(i + 1, close - i - 1);
+    std::string letters;
+    for (char c : inside) {
+        if (c >= 'A' && c <= 'Z')
+            letters += c;
+        else if (c != '.' && c != '&' && !(c >= 'a' && c <= 'z'))
+            return {};
+    }
+    return letters.size() >= 2 ? std::string(inside) : std::string();
+}
+
+// True when @p acronym spells the initials of @p name's capitalized words (or of all its
+// words): "SEC" for "Securities and Exchange Commission", "OPEC" for "Organization of
+// Petroleum Exporting Countries".
+bool spells_initials(std::string_view acronym, std::string_view name) {
+    std::string want;
+    for (char c : acronym)
+        if (c >= 'A' && c <= 'Z') want += c;
+    std::string capitals, all;
+    for (const Token& t : tokenize(name)) {
+        if (!has_letter_or_digit(t.text)) continue;
+        const char c = t.text[0];
+        const char up = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+        all += up;
+        if (c >= 'A' && c <= 'Z') capitals += c;
+    }
+    return want.size() >= 2 && (want == capitals || want == all);
+}
+
+// An organization's label without trailing corporate designators ("Texaco Inc" → "Texaco",
+// "Merrill Lynch and Co" → "Merrill Lynch"), as schema::entity_key() folds them.
+std::string without_designators(const std::string& name) {
+    std::vector<Token> tokens = tokenize(name);
+    std::size_t last = tokens.size();
+    bool folded = false;
+    while (last > 1) {
+        std::string w;
+        for (char c : tokens[last - 1].text)
+            if (c != '.') w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (w.empty() || w == ",") {  // a stray period or comma
+            --last;
+            continue;
+        }
+        if (!schema::is_designator_word(w)) break;
+        --last;
+        folded = true;
+        if (last > 1) {
+            const std::string prev = ascii_lower(tokens[last - 1].text);
+            if (prev == "and" || prev == "&" || prev == ",") --last;
+        }
+    }
+    if (!folded || last == 0) return name;
+    std::string out = name.substr(0, tokens[last - 1].end);
+    while (!out.empty() && (out.back() == ',' || out.back() == ' ')) out.pop_back();
+    return out.empty() ? name : out;
+}
+
+}  // namespace
+
 std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
-                                                    const EntityExtractor* extractor) {
+                                                    const EntityExtractor* extractor,
+                                                    const AliasTable* aliases,
+                                                    std::vector<AcronymDefinition>* definitions) {
     std::vector<std::vector<Entity>> out(article.paragraphs.size());
     if (out.empty()) return out;
 
@@ -409,6 +537,30 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
                                                        article.paragraphs.end());
         mentions = extractor->extract_article(paragraphs);
     }
+    // Never places: degrees and initials. Types the alias table knows better.
+    mentions.erase(std::remove_if(mentions.begin(), mentions.end(),
+                                  [](const Mention& m) {
+                                      return m.type == EntityType::place &&
+                                             is_initial_or_degree(m.text);
+                                  }),
+                   mentions.end());
+    // Amounts are never people: "N.Z. Dlrs", "H.K. Dlrs".
+    mentions.erase(
+        std::remove_if(mentions.begin(), mentions.end(),
+                       [](const Mention& m) {
+                           if (m.type != EntityType::person) return false;
+                           const std::size_t space = m.text.rfind(' ');
+                           const std::string last = ascii_lower(
+                               space == std::string::npos ? m.text : m.text.substr(space + 1));
+                           return last == "dlrs" || last == "dlr" || last == "dollars" ||
+                                  last == "stg" || last == "yen" || last == "cts" || last == "pct";
+                       }),
+        mentions.end());
+    auto retype = [&](Mention& m) {
+        if (aliases == nullptr || aliases->canonical(m.type, m.text) != nullptr) return;
+        if (const auto t = aliases->only_type(m.text); t && may_retype(m.type, *t)) m.type = *t;
+    };
+    for (Mention& m : mentions) retype(m);
     std::vector<Mention> given;
     for (const auto& e : article.entities) {
         Mention m;
@@ -418,6 +570,39 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
         given.push_back(std::move(m));
     }
     canonicalize(mentions, given);
+
+    // Acronyms the article defines: "the Securities and Exchange Commission (SEC)"; every
+    // mention of the acronym in the article (other than a person) is the defined name.
+    std::map<std::string, std::pair<EntityType, std::string>> defined;  // acronym key → name
+    for (const Mention& m : mentions) {
+        if (m.type == EntityType::person) continue;
+        const std::string acronym = acronym_after(article.paragraphs[m.paragraph], m.end);
+        if (acronym.empty() || !spells_initials(acronym, m.text)) continue;
+        defined.try_emplace(schema::entity_key(acronym), m.type, m.canonical);
+    }
+    // Labels: designators off organizations, then the alias table's canonical names.
+    auto relabel = [&](EntityType& type, std::string& name) {
+        if (type != EntityType::person) {
+            const auto d = defined.find(schema::entity_key(name));
+            if (d != defined.end()) {
+                type = d->second.first;
+                name = d->second.second;
+            }
+        }
+        if (type == EntityType::organization) name = without_designators(name);
+        if (aliases != nullptr) {
+            if (const std::string* c = aliases->canonical(type, name)) name = *c;
+        }
+    };
+    for (Mention& m : mentions) relabel(m.type, m.canonical);
+    if (definitions != nullptr) {
+        for (const auto& [acronym, def] : defined) {
+            std::string name = def.second;
+            EntityType type = def.first;
+            relabel(type, name);
+            definitions->push_back({type, acronym, name});
+        }
+    }
 
     auto add_once = [](std::vector<Entity>& list, EntityType type, const std::string& name) {
         const std::string key = schema::entity_key(name);
@@ -430,6 +615,7 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
     for (const auto& m : mentions) add_once(out[m.paragraph], m.type, m.canonical);
     if (given.empty()) return out;
     canonicalize(given);  // case-folds the given names among themselves
+    for (Mention& g : given) relabel(g.type, g.canonical);
 
     // A given entity belongs where its name is written, or where a mention resolved to it;
     // else to the lead paragraph.

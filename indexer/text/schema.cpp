@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace herald::schema {
 
@@ -59,6 +60,16 @@ std::string_view entity_prefix(EntityType type) {
     return kMisc;
 }
 
+bool is_designator_word(std::string_view w) {
+    static const std::string_view kWords[] = {
+        "co",  "cos", "corp", "corporation", "company", "inc", "incorporated", "ltd",  "limited",
+        "plc", "llc", "lp",   "ag",          "sa",      "nv",  "bv",           "gmbh", "spa"};
+    for (std::string_view k : kWords) {
+        if (w == k) return true;
+    }
+    return false;
+}
+
 std::string entity_key(std::string_view name) {
     std::string s;
     s.reserve(name.size());
@@ -89,11 +100,96 @@ std::string entity_key(std::string_view name) {
                (s[s.size() - 2] == 's' || s[s.size() - 2] == 'S')) {
         s.pop_back();
     }
-    return Xapian::Unicode::tolower(s);
+    s = Xapian::Unicode::tolower(s);
+    // Words: spelling variants (-isation → -ization), then trailing corporate designators.
+    std::vector<std::string> words;
+    for (std::size_t at = 0; at <= s.size();) {
+        std::size_t end = s.find(' ', at);
+        if (end == std::string::npos) end = s.size();
+        if (end > at) words.emplace_back(s, at, end - at);
+        at = end + 1;
+    }
+    for (auto& w : words) {
+        for (std::string_view from : {"isation", "isations"}) {
+            if (w.size() >= from.size() + 3 &&
+                w.compare(w.size() - from.size(), from.size(), from) == 0) {
+                w[w.size() - from.size() + 1] = 'z';
+            }
+        }
+    }
+    bool folded = false;
+    while (words.size() > 1) {
+        std::string w;
+        for (char c : words.back())
+            if (c != '.' && c != ',') w += c;
+        if (!is_designator_word(w)) break;
+        words.pop_back();
+        folded = true;
+        if (words.size() > 1 && (words.back() == "and" || words.back() == "&")) words.pop_back();
+    }
+    if (!folded && words.size() == 1) return words.front();
+    std::string out;
+    for (auto& w : words) {
+        if (folded && &w == &words.back()) {
+            while (!w.empty() && (w.back() == ',')) w.pop_back();
+        }
+        if (!out.empty()) out += ' ';
+        out += w;
+    }
+    return out;
 }
 
 std::string entity_term(EntityType type, std::string_view name) {
     return boolean_term(entity_prefix(type), entity_key(name));
+}
+
+std::string acronym_term(EntityType type, std::string_view acronym_key, std::string_view name) {
+    std::string t(kAcronymDefinition);
+    t += static_cast<char>('0' + static_cast<int>(type));
+    t += acronym_key;
+    t += '=';
+    t += entity_key(name);
+    return t;
+}
+
+namespace {
+int label_rank(std::string_view s) {
+    bool lower = false, upper = false;
+    for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
+        const auto cat = Xapian::Unicode::get_category(*it);
+        lower = lower || cat == Xapian::Unicode::LOWERCASE_LETTER;
+        upper = upper || cat == Xapian::Unicode::UPPERCASE_LETTER ||
+                cat == Xapian::Unicode::TITLECASE_LETTER;
+    }
+    return lower && upper ? 0 : lower ? 1 : 2;
+}
+
+// Words typed with the shift key held one letter too long: "YOrk", "STock", "FIrst".
+int shift_typos(std::string_view s) {
+    int n = 0;
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        const bool start = i == 0 || s[i - 1] == ' ';
+        if (start && s[i] >= 'A' && s[i] <= 'Z' && s[i + 1] >= 'A' && s[i + 1] <= 'Z' &&
+            s[i + 2] >= 'a' && s[i + 2] <= 'z')
+            ++n;
+    }
+    return n;
+}
+}  // namespace
+
+bool better_label(std::string_view candidate, std::string_view current) {
+    if (candidate.empty()) return false;
+    if (current.empty()) return true;
+    const int a = label_rank(candidate), b = label_rank(current);
+    if (a != b) return a < b;
+    const int ta = shift_typos(candidate), tb = shift_typos(current);
+    return ta != tb ? ta < tb : candidate < current;
+}
+
+bool keep_better_label(std::string& current, std::string_view candidate) {
+    if (!better_label(candidate, current)) return false;
+    current = std::string(candidate);
+    return true;
 }
 
 std::string display_key(std::string_view term) {

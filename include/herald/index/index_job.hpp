@@ -24,6 +24,8 @@ struct IndexJobOptions {
     unsigned threads = 0;             ///< analysis threads; 0 = number of cores
     bool entities = true;             ///< extract entities with the NER model
     std::filesystem::path ner_model;  ///< empty: default_ner_model()
+    /// A user alias file (AliasTable format), loaded after the shipped table; empty: none.
+    std::filesystem::path aliases;
 };
 
 /// Exit codes of herald-index.

@@ -98,10 +98,20 @@ class IndexWriter {
     ///        generations.hpp): `PREFIX:N` before the N-th commit, `PREFIX:N:done` after it.
     void set_test_points(std::string prefix) { test_points_ = std::move(prefix); }
 
+    /// @brief Recomputes the collection's entity resolution from the whole index
+    ///        (store_entity_resolution()) and commits it.
+    /// @param aliases (alias term, canonical term) pairs of the alias tables.
+    /// @throws IndexError on a Xapian error.
+    void resolve_entities(const std::vector<std::pair<std::string, std::string>>& aliases);
+
     /// @brief Number of paragraph documents in the index, pending changes included.
     Xapian::doccount document_count() const;
 
     const WriteCounts& counts() const { return counts_; }
+
+    /// @brief The alias table for the entities of the articles added from now on (none when
+    ///        nullptr; see paragraph_entities()). Not owned; must outlive the writer.
+    void set_aliases(const AliasTable* aliases) { aliases_ = aliases; }
 
    private:
     void write(const Article& article, std::vector<Xapian::Document> documents);
@@ -111,6 +121,7 @@ class IndexWriter {
     DocumentBuilder builder_;
     CommitPolicy policy_;
     const EntityExtractor* extractor_;
+    const AliasTable* aliases_ = nullptr;
     std::string analysis_;
     WriteCounts counts_;
     bool started_empty_ = false;

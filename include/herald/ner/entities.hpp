@@ -1,6 +1,7 @@
 // Entity mentions of news paragraphs and their canonical names within an article.
 #pragma once
 
+#include <herald/ner/aliases.hpp>
 #include <herald/ner/model.hpp>
 #include <herald/text/article.hpp>
 
@@ -12,6 +13,13 @@
 #include <vector>
 
 namespace herald {
+
+/// @brief An acronym an article defines: "Securities and Exchange Commission (SEC)".
+struct AcronymDefinition {
+    EntityType type = EntityType::organization;  ///< the type of the name it stands for
+    std::string acronym;                         ///< its schema::entity_key() ("sec")
+    std::string name;                            ///< the canonical name it stands for
+};
 
 /// @brief One entity mention in a paragraph.
 struct Mention {
@@ -98,8 +106,23 @@ std::filesystem::path default_cluster_table();
 ///        (`article.entities`), canonicalized together within the article. A given entity
 ///        belongs to the paragraphs whose text contains its name (case-insensitively), or to
 ///        the lead paragraph when none does. Each paragraph lists an entity once.
+///        After canonicalize(): place mentions that are degrees or single initials
+///        ("Ph.D.", "J.") are dropped; a place, organization or misc mention whose name
+///        @p aliases knows under one other type only takes that type (a demonym tagged as a
+///        place becomes misc, "OPEC" tagged as a place an organization, "Philippines"
+///        tagged as an organization a place; people are never retyped); an acronym the
+///        article defines in parentheses after a name whose initials it spells ("Securities
+///        and Exchange Commission (SEC)") is that name wherever the article uses it;
+///        organizations lose trailing corporate designators ("Texaco Inc" → "Texaco"); a
+///        name @p aliases knows takes its canonical label ("U.S." → "United States").
+/// @param aliases the alias table (none when nullptr).
+/// @param definitions when not nullptr, receives the acronyms the article defines, with the
+///        names (after the rules above) they stand for.
 /// @return one list per paragraph, in article order. Thread-safe if @p extractor is.
-std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
-                                                    const EntityExtractor* extractor);
+std::vector<std::vector<Entity>> paragraph_entities(
+    const Article& article,
+    const EntityExtractor* extractor,
+    const AliasTable* aliases = nullptr,
+    std::vector<AcronymDefinition>* definitions = nullptr);
 
 }  // namespace herald

@@ -2,6 +2,7 @@
 // (docs/http-api.md; herald-search --json prints exactly this).
 #pragma once
 
+#include <herald/searcher/entity_groups.hpp>
 #include <herald/searcher/query.hpp>
 #include <herald/searcher/snippet.hpp>
 #include <herald/text/article.hpp>
@@ -332,6 +333,7 @@ class Searcher {
     SnippetOptions snippet_style_;
     Xapian::Stem stemmer_;
     std::unique_ptr<Xapian::Stopper> stopper_;  // stop words never proposed by feedback
+    ResolutionCache resolution_cache_;          // the collection's entity groups
 };
 
 /// @brief The JSON of docs/http-api.md: {"query", "total": {"estimate", "lower_bound",

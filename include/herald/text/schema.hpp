@@ -86,12 +86,42 @@ inline constexpr std::string_view kMisc = "XEM";
 std::string_view entity_prefix(EntityType type);
 
 /// @brief The comparison key of a name: apostrophes unified, a final possessive (`’s`, `'s`,
-///        `s'`) removed, white space collapsed, Unicode lower case. "Putin’s" and "PUTIN"
-///        share the key "putin". Thread-safe.
+///        `s'`) removed, white space collapsed, Unicode lower case (Xapian::Unicode), the
+///        British -isation spelling made -ization, and trailing corporate designators of a
+///        name of two or more words removed with a comma or "and"/"&" before them
+///        (is_designator_word()). "Putin’s" and "PUTIN" share the key "putin"; "Texaco Inc",
+///        "Texaco, Inc." and "TEXACO" the key "texaco"; "Organisation of ..." and
+///        "Organization of ..." one key. Thread-safe.
 std::string entity_key(std::string_view name);
+
+/// @brief True for a lower-case corporate designator without periods: co, cos, corp,
+///        corporation, company, inc, incorporated, ltd, limited, plc, llc, lp, ag, sa, nv, bv,
+///        gmbh, spa.
+bool is_designator_word(std::string_view word);
 
 /// @brief The boolean term of an entity: entity_prefix(type) + entity_key(name).
 std::string entity_term(EntityType type, std::string_view name);
+
+/// Story documents: the acronyms their article defines, as
+/// kAcronymDefinition + type digit (EntityType) + acronym key + '=' + the name's key
+/// ("XED2sec=securities and exchange commission"); read by the collection's entity
+/// resolution (entity_resolution.hpp).
+inline constexpr std::string_view kAcronymDefinition = "XED";
+
+/// @brief The kAcronymDefinition term of an acronym (its entity_key()) that stands for
+///        @p name (entity_key() is applied) of @p type.
+std::string acronym_term(EntityType type, std::string_view acronym_key, std::string_view name);
+
+/// @brief True when @p candidate is a better label than @p current for the same entity key:
+///        a form with both upper- and lower-case letters beats an all-lower-case one, which
+///        beats an all-upper-case one; then the form with fewer words typed with the shift key
+///        held one letter too long ("New YOrk"); then the byte-wise smaller form (so
+///        "McDonald" beats "Mcdonald"). An empty @p current always loses. The label of a key is
+///        then the best of every form ever indexed, whatever the order (stable across re-indexing).
+bool better_label(std::string_view candidate, std::string_view current);
+
+/// @brief Sets @p current to @p candidate when better_label(); returns whether it changed.
+bool keep_better_label(std::string& current, std::string_view candidate);
 
 /// @brief The user-metadata key holding the display form of an entity term
 ///        ("Vladimir Putin" for the term of entity_key "vladimir putin"): "display:" + term.
