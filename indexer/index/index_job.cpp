@@ -19,8 +19,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 namespace herald {
 
@@ -346,12 +349,73 @@ struct Job {
     AliasTable aliases;  // shipped, then the user's
     std::string analysis;
     bool existed = false;      // the index folder existed, and was not empty, before the run
+    bool created = false;      // the index folder did not exist before the run
     bool generations = false;  // the index folder has generations
     std::unique_ptr<IndexWriter> writer;
     ReadCounts totals;
     WriteCounts counts;
     Xapian::doccount final_count = 0;
 };
+
+// Whether @p name is a file Xapian's glass backend keeps in a database folder.
+bool is_glass_file(const std::string& name) {
+    const auto ends_with = [&](std::string_view suffix) {
+        return name.size() >= suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return name == "iamglass" || name == "flintlock" || ends_with(".glass") ||
+           name.rfind("changes", 0) == 0;
+}
+
+// Whether @p name is what a new index holds before its stub is written (create_index_folder():
+// the first generation, then the stub's temporary file) or a rebuild's work folder.
+bool is_unfinished_layout(const std::string& name) {
+    return generation_number(name) >= 0 || name.rfind(kBuildPrefix, 0) == 0 ||
+           name == std::string(kStubFile) + ".tmp";
+}
+
+// Why @p dir must not be written as an index, or "" when it may be: it is missing, an empty
+// folder, a Herald index with generations (a stub naming one; a run only ever adds or removes
+// gen-* and build-* folders in it), or a plain Herald index of the older layout (a Xapian
+// database with no documents or with Herald's article terms, and no files but Xapian's: a
+// rebuild replaces that folder as a whole). Anything else, such as a folder of documents or
+// another program's Xapian database, is never written into, moved or removed.
+std::string not_an_index(const fs::path& dir) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(dir, ec);
+    if (!fs::exists(status)) return "";
+    if (!fs::is_directory(status)) return "it is not a folder";
+    if (fs::is_empty(dir, ec)) return "";
+    if (has_generations(dir)) {
+        if (!live_generation(dir).empty()) return "";
+        return "its " + std::string(kStubFile) + " file names no Herald generation";
+    }
+    std::string other;  // the first entry that is neither a Xapian file nor Herald's
+    std::size_t others = 0;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (is_glass_file(name) || is_unfinished_layout(name)) continue;
+        if (others++ == 0) other = name;
+    }
+    if (ec) return "it cannot be listed: " + ec.message();
+    if (others > 0) {
+        return "it holds files that are not an index (\"" + other + "\"" +
+               (others > 1 ? " and " + std::to_string(others - 1) + " more" : std::string()) + ")";
+    }
+    // Only Herald's own folders, no database: a new index killed before its stub was written
+    // (open_index() starts it afresh).
+    if (!fs::exists(dir / "iamglass", ec)) return "";
+    try {
+        const Xapian::Database db(dir.string());
+        const std::string article(schema::kArticle);
+        if (db.get_doccount() == 0 || db.allterms_begin(article) != db.allterms_end(article))
+            return "";
+        return "it is a Xapian database without Herald articles";
+    } catch (const Xapian::Error& e) {
+        return "it is not a Xapian database (" + e.get_msg() + ")";
+    }
+}
 
 // Usage errors first, before the index is touched; the input's size, for the progress bar.
 std::optional<int> validate(Job& job) {
@@ -369,6 +433,14 @@ std::optional<int> validate(Job& job) {
             job.err << "herald-index: " << e.what() << '\n';
             return kExitUsage;
         }
+    }
+    const std::string why = not_an_index(job.options.index_dir);
+    if (!why.empty()) {
+        job.err << "herald-index: --index " << job.options.index_dir.string()
+                << " is not a Herald index: " << why
+                << "; refusing to write there (nothing was changed). Give a new or empty "
+                   "folder, or an existing Herald index\n";
+        return kExitUsage;
     }
     return std::nullopt;
 }
@@ -412,8 +484,20 @@ std::optional<int> open_index(Job& job) {
     // The index's own lock is held for the whole run, also while a new index is built beside it.
     const IndexJobOptions& options = job.options;
     std::error_code exists_ec;
-    job.existed =
-        fs::exists(options.index_dir, exists_ec) && !fs::is_empty(options.index_dir, exists_ec);
+    job.created = !fs::exists(options.index_dir, exists_ec);
+    job.existed = !job.created && !fs::is_empty(options.index_dir, exists_ec);
+    if (job.existed && !has_generations(options.index_dir) &&
+        !fs::exists(options.index_dir / "iamglass", exists_ec)) {
+        // Herald's folders of a new index killed before its stub was written (validate() let
+        // nothing else through): nothing was committed, so start afresh.
+        std::vector<fs::path> leftovers;
+        for (auto it = fs::directory_iterator(options.index_dir, exists_ec);
+             !exists_ec && it != fs::directory_iterator(); it.increment(exists_ec)) {
+            leftovers.push_back(it->path());
+        }
+        for (const auto& p : leftovers) fs::remove_all(p, exists_ec);
+        job.existed = false;
+    }
     try {
         if (!job.existed) create_index_folder(options.index_dir);  // a new index has generations
         job.writer = std::make_unique<IndexWriter>(options.index_dir, false, CommitPolicy{},
@@ -434,12 +518,22 @@ std::optional<int> open_index(Job& job) {
     return std::nullopt;
 }
 
-// On failure, a folder this run created holds nothing of value: remove it. Returns @p code.
+// On failure, what this run wrote into a new or empty folder holds nothing of value: remove
+// it (a folder that existed empty stays, empty). Returns @p code.
 int fail(Job& job, int code) {
     if (!job.existed) {
         job.writer.reset();
         std::error_code ec;
-        fs::remove_all(job.options.index_dir, ec);
+        if (job.created) {
+            fs::remove_all(job.options.index_dir, ec);
+        } else {
+            std::vector<fs::path> written;
+            for (auto it = fs::directory_iterator(job.options.index_dir, ec);
+                 !ec && it != fs::directory_iterator(); it.increment(ec)) {
+                written.push_back(it->path());
+            }
+            for (const auto& p : written) fs::remove_all(p, ec);
+        }
     }
     return code;
 }

@@ -36,6 +36,14 @@ check "missing input is a usage error" 2 "$rc"
 "$index" >/dev/null 2>&1; rc=$?
 check "no arguments is a usage error" 2 "$rc"
 
+mkdir -p "$tmp/Documents"
+echo "chapter one" >"$tmp/Documents/thesis.txt"
+"$index" --rebuild --no-entities --index "$tmp/Documents" "$data/articles.jsonl" >/dev/null 2>"$tmp/err"; rc=$?
+check "a folder that is not an index is refused with exit 2" 2 "$rc"
+contains "refusal names the problem" "is not a Herald index" "$(cat "$tmp/err")"
+check "the folder's file is kept" "chapter one" "$(cat "$tmp/Documents/thesis.txt")"
+check "nothing is added to the folder" "thesis.txt" "$(ls "$tmp/Documents")"
+
 "$index" --help >/dev/null 2>&1; rc=$?
 check "--help exits 0" 0 "$rc"
 

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 
 #include "support.hpp"
@@ -216,6 +218,138 @@ TEST_CASE("index job: usage errors leave no index behind; stale builds are remov
     CHECK(run_index_job(options, out2, err2) == kExitOk);
     CHECK_FALSE(std::filesystem::exists(tmp / "idx.build-99999"));
     CHECK(paragraph_count(Xapian::Database((tmp / "idx").string())) == 4);
+}
+
+namespace {
+
+// The names in @p dir and, for regular files, their contents: what a run must not change.
+std::map<std::string, std::string> folder_contents(const std::filesystem::path& dir) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        std::string text;
+        if (e.is_regular_file()) {
+            std::ifstream in(e.path());
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        out[std::filesystem::relative(e.path(), dir).string()] = text;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("index job: a folder that is not a Herald index is refused with exit 2, nothing lost",
+          "[indexer]") {
+    test::TempDir tmp;
+    const auto docs = tmp / "Documents";
+    std::filesystem::create_directories(docs / "photos");
+    std::ofstream(docs / "thesis.txt") << "chapter one\n";
+    std::ofstream(docs / "photos" / "a.jpg") << "jpeg";
+    const auto before = folder_contents(docs);
+    REQUIRE(before.size() == 3);
+
+    IndexJobOptions options;
+    options.index_dir = docs;
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.quiet = true;
+    options.entities = false;
+    for (bool rebuild : {false, true}) {
+        options.rebuild = rebuild;
+        std::ostringstream out, err;
+        CHECK(run_index_job(options, out, err) == kExitUsage);
+        CHECK_THAT(err.str(), Catch::Contains("is not a Herald index") &&
+                                  Catch::Contains("files that are not an index") &&
+                                  Catch::Contains("and 1 more"));
+        CHECK(out.str().empty());
+        CHECK(folder_contents(docs) == before);
+        // Nothing beside it either (a rebuild of a plain index works in DIR.build-PID).
+        CHECK(std::distance(std::filesystem::directory_iterator(tmp.path()),
+                            std::filesystem::directory_iterator()) == 1);
+    }
+
+    // Another program's Xapian database: kept as it is.
+    const auto other = tmp / "other-db";
+    {
+        Xapian::WritableDatabase db(other.string(), Xapian::DB_CREATE);
+        Xapian::Document d;
+        d.add_term("Qforeign");
+        db.add_document(d);
+        db.commit();
+    }
+    options.index_dir = other;
+    options.rebuild = true;
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitUsage);
+    CHECK_THAT(err2.str(), Catch::Contains("a Xapian database without Herald articles"));
+    CHECK(Xapian::Database(other.string()).get_doccount() == 1);
+    CHECK(Xapian::Database(other.string()).term_exists("Qforeign"));
+
+    // A file given as the index folder.
+    std::ofstream(tmp / "notes.txt") << "notes\n";
+    options.index_dir = tmp / "notes.txt";
+    std::ostringstream out3, err3;
+    CHECK(run_index_job(options, out3, err3) == kExitUsage);
+    CHECK_THAT(err3.str(), Catch::Contains("it is not a folder"));
+    CHECK(folder_contents(tmp.path()).count("notes.txt") == 1);
+    CHECK(folder_contents(tmp.path())["notes.txt"] == "notes\n");
+}
+
+TEST_CASE(
+    "index job: an empty folder and a plain Herald index are written; a failed run on an "
+    "empty folder leaves it empty",
+    "[indexer]") {
+    test::TempDir tmp;
+    IndexJobOptions options;
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    options.quiet = true;
+    options.entities = false;
+
+    // An index of the older layout: a plain glass folder (no stub), rebuilt in place.
+    {
+        IndexWriter w(tmp / "plain", false);
+        w.add(make_article("old", 2));
+        w.commit();
+    }
+    options.index_dir = tmp / "plain";
+    options.rebuild = true;
+    std::ostringstream out, err;
+    CHECK(run_index_job(options, out, err) == kExitOk);
+    CHECK(paragraph_count(Xapian::Database((tmp / "plain").string())) == 4);
+    CHECK(docs_with(tmp / "plain", schema::boolean_term(schema::kArticle, "old")) == 0);
+
+    std::filesystem::create_directories(tmp / "empty" / "in");
+    options.index_dir = tmp / "empty" / "idx";
+    std::filesystem::create_directories(options.index_dir);
+    options.rebuild = false;
+    options.inputs = {tmp / "empty" / "in"};  // no input files: the run fails
+    std::ostringstream out2, err2;
+    CHECK(run_index_job(options, out2, err2) == kExitUsage);
+    CHECK_THAT(err2.str(), Catch::Contains("no input files"));
+    REQUIRE(std::filesystem::is_directory(options.index_dir));
+    CHECK(std::filesystem::is_empty(options.index_dir));
+
+    options.inputs = {test::data_dir() / "reuters-mini.sgm"};
+    std::ostringstream out3, err3;
+    CHECK(run_index_job(options, out3, err3) == kExitOk);
+    CHECK(paragraph_count(Xapian::Database(options.index_dir.string())) == 4);
+    CHECK(has_generations(options.index_dir));
+
+    // A new index killed before its stub was written: its first generation and the stub's
+    // temporary file, nothing else. The next run starts it afresh.
+    const auto killed = tmp / "killed";
+    std::filesystem::create_directories(killed);
+    {
+        Xapian::WritableDatabase db((killed / "gen-000001").string(), Xapian::DB_CREATE);
+        db.commit();
+    }
+    std::ofstream(killed / "XAPIANDB.tmp") << "auto gen-0";
+    options.index_dir = killed;
+    std::ostringstream out4, err4;
+    CHECK(run_index_job(options, out4, err4) == kExitOk);
+    CHECK(err4.str().empty());
+    CHECK(has_generations(killed));
+    CHECK(paragraph_count(Xapian::Database(killed.string())) == 4);
+    CHECK_FALSE(std::filesystem::exists(killed / "XAPIANDB.tmp"));
 }
 
 TEST_CASE("index job: a missing input is a usage error, exit 2", "[indexer]") {
