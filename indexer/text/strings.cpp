@@ -69,8 +69,8 @@ std::string to_valid_utf8(std::string_view bytes) {
         if (c < 0x80) {
             if (c >= 0x20 || c == '\n' || c == '\t')
                 out += static_cast<char>(c);
-            else if (c == '\r')
-                out += '\n';
+            else if (c == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n'))
+                out += '\n';  // a lone CR (old Mac line end); the CR of a CRLF is dropped
             ++i;
             continue;
         }

@@ -95,6 +95,49 @@ TEST_CASE("a plain-text file's BOM is not part of its headline", "[indexer]") {
     CHECK(c.articles[0].title == "Headline");
 }
 
+TEST_CASE("Windows line ends (CRLF) split paragraphs as LF does and leave no CR", "[indexer]") {
+    SECTION("plain text") {
+        Collected c;
+        std::istringstream in(
+            "Storm hits the coast\r\n\r\nStrong winds hit the coast.\r\nThe storm moved "
+            "north.\r\n\r\nPower returns.\r\n");
+        read_text(in, "s", "s.txt", c.sink(), c.error_sink());
+        CHECK(c.errors.empty());
+        REQUIRE(c.articles.size() == 1);
+        CHECK(c.articles[0].title == "Storm hits the coast");
+        CHECK(c.articles[0].paragraphs ==
+              std::vector<std::string>{"Strong winds hit the coast. The storm moved north.",
+                                       "Power returns."});
+    }
+    SECTION("JSON Lines: CRLF between records and in a body") {
+        Collected c;
+        std::istringstream in(
+            "{\"id\": \"j1\", \"body\": \"line one\\r\\nline two\\r\\n\\r\\nsecond\"}\r\n\r\n"
+            "{\"id\": \"j2\", \"title\": \"a\\r\\nb\", \"paragraphs\": [\"p\\r\\nq\"]}\r\n");
+        read_jsonl(in, "j.jsonl", c.sink(), c.error_sink());
+        CHECK(c.errors.empty());
+        REQUIRE(c.articles.size() == 2);
+        CHECK(c.articles[0].paragraphs == std::vector<std::string>{"line one line two", "second"});
+        CHECK(c.articles[1].title == "a b");
+        CHECK(c.articles[1].paragraphs == std::vector<std::string>{"p q"});
+    }
+    SECTION("Reuters SGML: paragraphs and error lines") {
+        Collected c;
+        std::istringstream in(
+            "<REUTERS NEWID=\"\"><BODY>Bad.</BODY></REUTERS>\r\n"
+            "<REUTERS NEWID=\"7\"><BODY>First line\r\nsame paragraph.\r\n    Indented "
+            "one.\r\n</BODY></REUTERS>\r\n"
+            "<REUTERS NEWID=\"\"><BODY>Bad.</BODY></REUTERS>\r\n");
+        read_reuters(in, "r.sgm", c.sink(), c.error_sink());
+        REQUIRE(c.articles.size() == 1);
+        CHECK(c.articles[0].paragraphs ==
+              std::vector<std::string>{"First line same paragraph.", "Indented one."});
+        REQUIRE(c.errors.size() == 2);
+        CHECK(c.errors[0].line == 1);
+        CHECK(c.errors[1].line == 6);  // a CRLF counts one line
+    }
+}
+
 TEST_CASE("a file that is not Reuters SGML is reported, not silently empty", "[indexer]") {
     Collected c;
     std::istringstream in("Just a headline\n\nAnd a paragraph.\n");

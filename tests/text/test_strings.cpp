@@ -15,6 +15,14 @@ TEST_CASE("to_valid_utf8 keeps valid UTF-8 and decodes stray bytes as Latin-1", 
           "\xC3\xAD\xC2\xA0\xE2\x82\xAC");  // a surrogate is not UTF-8
 }
 
+TEST_CASE("to_valid_utf8 turns CRLF into one LF and a lone CR into LF", "[indexer]") {
+    CHECK(to_valid_utf8("a\r\nb") == "a\nb");
+    CHECK(to_valid_utf8("a\r\n\r\nb\r\n") == "a\n\nb\n");  // a blank line stays one
+    CHECK(to_valid_utf8("a\rb\r") == "a\nb\n");            // old Mac line ends
+    CHECK(to_valid_utf8("a\n\rb") == "a\n\nb");            // LF CR is two line ends
+    CHECK(to_valid_utf8("\r\n") == "\n");
+}
+
 TEST_CASE("html_escape escapes the five HTML specials", "[indexer]") {
     CHECK(html_escape("<a href=\"x\">Tom & Jerry's</a>") ==
           "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");

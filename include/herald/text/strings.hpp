@@ -12,7 +12,9 @@ namespace herald {
 /// @brief Returns @p bytes as valid UTF-8: well-formed UTF-8 sequences are kept,
 ///        every other byte is taken as Windows-1252/Latin-1 and re-encoded, so no
 ///        character is lost (Reuters' `reut2-017.sgm` has one Latin-1 byte).
-///        NUL and C0 control characters other than tab and newline are dropped.
+///        Line ends become LF: a CRLF pair becomes one LF (Windows text keeps its line
+///        and paragraph structure), a lone CR becomes LF. NUL and the other C0 control
+///        characters except tab are dropped, so the result holds no CR.
 /// @throws std::bad_alloc only. Thread-safe.
 std::string to_valid_utf8(std::string_view bytes);
 
