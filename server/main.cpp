@@ -1,6 +1,7 @@
 // herald-server: serves the HTTP API of docs/http-api.md and the search page over one index.
-// Exit codes: 0 stopped by SIGINT/SIGTERM after answering the requests in flight;
-// 2 usage error, the index cannot be opened or the address cannot be bound.
+// Exit codes: 0 stopped by SIGINT/SIGTERM after answering the requests in flight (or --help);
+// 2 usage error (a bad option or value), the index cannot be opened or the address cannot be
+// bound.
 #include <herald/server/server.hpp>
 
 #include <CLI/CLI.hpp>
@@ -63,7 +64,14 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", quiet, "no access log (one JSON line per request on stderr)");
     // For tests only: hold every index request this long on its worker.
     app.add_option("--debug-worker-delay-ms", delay_ms)->group("");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help exits 0; every option error exits 2, as in the other programs (CLI11's own
+        // codes, 104 to 109, are not part of the contract).
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
 
     auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon + 1 == listen.size()) {

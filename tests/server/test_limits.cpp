@@ -241,6 +241,37 @@ TEST_CASE("a --max-connections above the open-file limit is refused with exit co
     close(child.err);
 }
 
+TEST_CASE("herald-server option errors exit 2 with CLI11's reason, as the other programs do",
+          "[server]") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string reason;
+    };
+    const std::vector<Case> cases = {
+        {{"--no-such-flag"}, "The following argument was not expected: --no-such-flag"},
+        {{"--threads", "x"}, "--threads"},
+        {{"--io-threads", "0"}, "--io-threads"},
+        {{"--queue-target-ms", "-5"}, "--queue-target-ms"},
+        {{"--listen"}, "--listen"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.args);
+        Child child = spawn_server(256, 256, c.args);
+        const std::string err = read_all(child.err);
+        CHECK(wait_exit(child.pid) == 2);  // CLI11 itself exits 104 to 109
+        CHECK_THAT(err, Catch::Contains(c.reason) &&
+                            Catch::Contains("Run with --help for more information."));
+        close(child.out);
+        close(child.err);
+    }
+    Child help = spawn_server(256, 256, {"--help"});
+    const std::string out = read_all(help.out);
+    CHECK(wait_exit(help.pid) == 0);
+    CHECK_THAT(out, Catch::Contains("--max-connections"));
+    close(help.out);
+    close(help.err);
+}
+
 TEST_CASE("with the default --max-connections a low limit lowers it, with a note", "[server]") {
     Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--threads", "1"});
     const std::string listening = read_line(child.out);
@@ -262,7 +293,7 @@ TEST_CASE("SIGTERM right after the listening line stops herald-server gracefully
     // The handler used to be installed after the line was printed: a supervisor that sent
     // SIGTERM as soon as it read the line killed the server about every second time.
     for (int i = 0; i < 10; ++i) {
-        Child child = spawn_server(1024, 1024, {"--listen", "127.0.0.1:0", "--threads", "1"});
+        Child child = spawn_server(256, 256, {"--listen", "127.0.0.1:0", "--threads", "1"});
         const std::string listening = read_line(child.out);
         REQUIRE_THAT(listening, Catch::StartsWith("herald-server: listening on http://"));
         REQUIRE(kill(child.pid, SIGTERM) == 0);
