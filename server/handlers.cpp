@@ -284,6 +284,26 @@ const RouteEntry* match(std::string_view method, std::string_view target) {
     return by_path;
 }
 
+// The methods @p path takes, for a 405's Allow header: each route's method for the path, HEAD
+// wherever GET is, OPTIONS (the preflight answers every known path), in the order
+// GET, HEAD, POST, OPTIONS; "" when no route has the path.
+std::string allowed_methods(std::string_view path) {
+    bool get = false, post = false;
+    for (const auto& e : route_entries()) {
+        const bool fits = e.route.name == "get_page"            ? is_page_path(path)
+                          : e.route.name == "options_preflight" ? false
+                                                                : path_matches(e.route, path);
+        if (!fits) continue;
+        get = get || e.route.method == "GET";
+        post = post || e.route.method == "POST";
+    }
+    if (!get && !post) return "";
+    std::string allow;
+    if (get) allow += "GET, HEAD, ";
+    if (post) allow += "POST, ";
+    return allow + "OPTIONS";
+}
+
 }  // namespace
 
 // --- public -------------------------------------------------------------------------------
@@ -471,7 +491,7 @@ HttpError classify_error(std::exception_ptr error) {
     } catch (const NotFound& e) {
         return {404, "not_found", e.what()};
     } catch (const MethodNotAllowed& e) {
-        return {405, "method_not_allowed", e.what()};
+        return {405, "method_not_allowed", e.what(), e.allow};
     } catch (const TooLarge& e) {
         return {413, "too_large", e.what()};
     } catch (const Overloaded& e) {
@@ -493,7 +513,7 @@ Response error_response(const HttpError& error, const Request& req) {
                              "application/json; charset=utf-8",
                              body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
     res.set(http::field::cache_control, "no-store");
-    if (error.status == 405) res.set(http::field::allow, kAllowedMethods);
+    if (error.status == 405) res.set(http::field::allow, error.allow);
     if (error.status == 503) res.set(http::field::retry_after, "1");
     if (error.status == 413) res.keep_alive(false);
     add_cors(res);
@@ -510,7 +530,7 @@ Response handle_request(RequestContext& context, const Request& request) {
             throw NotFound("no route for " + std::string(path_of(target)));
         }
         if (!method_fits(entry->route, method))
-            throw MethodNotAllowed(std::string(kAllowedMethods));
+            throw MethodNotAllowed(allowed_methods(path_of(target)));
         res = entry->handler(context, request);
     } catch (...) {
         return error_response(classify_error(std::current_exception()), request);

@@ -251,6 +251,7 @@ TEST_CASE("errors map to statuses in one place", "[server]") {
     CHECK(status_of(std::invalid_argument("x")).status == 400);
     CHECK(status_of(NotFound("x")).status == 404);
     CHECK(status_of(MethodNotAllowed("GET")).status == 405);
+    CHECK(status_of(MethodNotAllowed("GET, HEAD, OPTIONS")).allow == "GET, HEAD, OPTIONS");
     CHECK(status_of(TooLarge("x")).status == 413);
     CHECK(status_of(Overloaded("x")).code == "overloaded");
     CHECK(status_of(Xapian::DatabaseCorruptError("x")).status == 503);
@@ -466,6 +467,27 @@ TEST_CASE("unknown paths are 404, wrong methods 405, oversized requests 413 and 
     CHECK(del.result_int() == 405);
     CHECK(std::string(del[http::field::allow]) == "GET, HEAD, POST, OPTIONS");
     CHECK(json::parse(del.body())["error"]["code"] == "method_not_allowed");
+
+    // Allow lists what that path takes, not every method of the server.
+    struct Case {
+        http::verb method;
+        const char* target;
+        const char* allow;
+    };
+    for (const Case& c : {Case{http::verb::post, "/healthz", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::put, "/readyz", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::post, "/api/articles/a1", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::post, "/api/entities?type=person", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::delete_, "/metrics", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::post, "/app.js", "GET, HEAD, OPTIONS"},
+                          Case{http::verb::put, "/api/search", "GET, HEAD, POST, OPTIONS"}}) {
+        CAPTURE(c.target);
+        Reply r = request(server.port(), c.method, c.target);
+        CHECK(r.result_int() == 405);
+        CHECK(std::string(r[http::field::allow]) == c.allow);
+        CHECK_THAT(std::string(json::parse(r.body())["error"]["message"]),
+                   Catch::EndsWith(std::string("use ") + c.allow));
+    }
 
     // A declared body over 1 MiB: 413 before the body is read, then the connection closes.
     std::string big = raw_exchange(

@@ -69,11 +69,13 @@ struct HttpError {
     std::string code;     ///< "bad_request", "not_found", "method_not_allowed",
                           ///< "too_large", "overloaded", "index_unavailable", "internal"
     std::string message;  ///< for a person
+    std::string allow{};  ///< 405 only: the Allow header, the methods the path takes
 };
 
 /// @brief The one place where exceptions become HTTP statuses:
 ///        QueryError / std::invalid_argument → 400 bad_request; NotFound → 404;
-///        MethodNotAllowed → 405 (with an Allow header); TooLarge → 413; Overloaded → 503
+///        MethodNotAllowed → 405 (`allow` from MethodNotAllowed::allow); TooLarge → 413;
+///        Overloaded → 503
 ///        with Retry-After; std::runtime_error and Xapian::Error (the index cannot be read)
 ///        → 503 index_unavailable with Retry-After and a fixed message (the cause, which
 ///        names files of the server, is not shown to clients); anything else → 500 internal.
@@ -81,14 +83,16 @@ struct HttpError {
 HttpError classify_error(std::exception_ptr error);
 
 /// @brief A complete JSON error response for @p error, with CORS headers, for @p request's
-///        HTTP version and keep-alive (413 always closes the connection).
+///        HTTP version and keep-alive (413 always closes the connection; a 405 carries
+///        `Allow: ` @p error.allow, 503 `Retry-After: 1`).
 Response error_response(const HttpError& error, const Request& request);
 
 /// The page or resource does not exist (→ 404). NUL bytes of the message are shown as `\0`.
 struct NotFound : std::runtime_error {
     explicit NotFound(const std::string& message) : std::runtime_error(with_visible_nul(message)) {}
 };
-/// The path exists but not with this method (→ 405); `allow` lists the methods.
+/// The path exists but not with this method (→ 405); `allow` lists the methods that path
+/// takes, as the Allow header has them (`GET, HEAD, OPTIONS`).
 struct MethodNotAllowed : std::runtime_error {
     explicit MethodNotAllowed(std::string allowed)
         : std::runtime_error("method not allowed; use " + allowed), allow(std::move(allowed)) {}
