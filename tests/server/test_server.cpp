@@ -239,6 +239,36 @@ TEST_CASE("the route table names each handler and maps paths and methods", "[ser
     CHECK(find_route("GET", "/nope") == nullptr);
 }
 
+TEST_CASE("the README's endpoint table has a row per route and says where health checks run",
+          "[server]") {
+    std::ifstream in(test::data_dir() / ".." / ".." / "README.md");
+    REQUIRE(in);
+    std::vector<std::string> rows;  // "| `METHOD /path...` | answers |"
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("| `GET /", 0) == 0 || line.rfind("| `POST /", 0) == 0) rows.push_back(line);
+    }
+    const auto row_of = [&](const Route& r) -> std::string {
+        const std::string head = "| `" + std::string(r.method) + " " + std::string(r.path);
+        for (const auto& row : rows) {
+            if (row.rfind(head, 0) != 0) continue;
+            const char next = row[head.size()];
+            if (next == '`' || next == '?' || r.path.back() == '/') return row;
+        }
+        return "";
+    };
+    for (const Route& r : routes()) {
+        if (r.path.empty() || r.path == "*") continue;  // the page's files, the preflight
+        CAPTURE(r.name);
+        const std::string row = row_of(r);
+        CHECK_FALSE(row.empty());
+        if (r.name == "get_healthz" || r.name == "get_readyz") {
+            const bool network = r.runs == Runs::on_network_thread;
+            CHECK((row.find("network thread") != std::string::npos) == network);
+            CHECK((row.find("search queue") != std::string::npos) == !network);
+        }
+    }
+}
+
 TEST_CASE("errors map to statuses in one place", "[server]") {
     auto status_of = [](auto thrown) {
         try {
