@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     app.add_option("INPUT", options.inputs, "files or folders to index")
         ->required()
         ->check(CLI::ExistingPath);
+    app.set_version_flag("--version", "herald-index " HERALD_VERSION, "print the version and exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 1000));
     ccmd->add_option("--seed", clusters.seed, "k-means++ seed");
     ccmd->add_option("--limit", clusters.limit, "cluster the first N words only (0: all)");
+    app.set_version_flag("--version", "herald-ner " HERALD_VERSION, "print the version and exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -168,6 +168,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 50));
     app.add_flag("--json", json, "print the JSON of the HTTP API's /api/search");
     app.add_option("QUERY", words, "the query (several arguments are joined with spaces)");
+    app.set_version_flag("--version", "herald-search " HERALD_VERSION,
+                         "print the version and exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

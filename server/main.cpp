@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", quiet, "no access log (one JSON line per request on stderr)");
     // For tests only: hold every index request this long on its worker.
     app.add_option("--debug-worker-delay-ms", delay_ms)->group("");
+    app.set_version_flag("--version", "herald-server " HERALD_VERSION,
+                         "print the version and exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

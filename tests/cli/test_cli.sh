@@ -47,6 +47,13 @@ check "nothing is added to the folder" "thesis.txt" "$(ls "$tmp/Documents")"
 "$index" --help >/dev/null 2>&1; rc=$?
 check "--help exits 0" 0 "$rc"
 
+out="$("$index" --version 2>&1)"; rc=$?
+check "herald-index --version exits 0" 0 "$rc"
+[[ "$out" =~ ^herald-index\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; check "herald-index --version names program and version: $out" 0 "$?"
+out="$("$search" --version 2>&1)"; rc=$?
+check "herald-search --version exits 0" 0 "$rc"
+[[ "$out" =~ ^herald-search\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; check "herald-search --version names program and version: $out" 0 "$?"
+
 json="$("$search" --index "$tmp/idx" --json 'Putin’s delegation')"; rc=$?
 check "search exits 0" 0 "$rc"
 contains "JSON snippet is highlighted" '<mark>delegation</mark>' "$json"

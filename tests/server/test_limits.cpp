@@ -270,6 +270,13 @@ TEST_CASE("herald-server option errors exit 2 with CLI11's reason, as the other 
     CHECK_THAT(out, Catch::Contains("--max-connections"));
     close(help.out);
     close(help.err);
+    // DESIGN: every program answers --version (without --index, which is otherwise required).
+    Child version = spawn_server(256, 256, {"--version"});
+    const std::string said = read_all(version.out);
+    CHECK(wait_exit(version.pid) == 0);
+    CHECK(said == std::string("herald-server ") + HERALD_VERSION + "\n");
+    close(version.out);
+    close(version.err);
 }
 
 TEST_CASE("with the default --max-connections a low limit lowers it, with a note", "[server]") {
