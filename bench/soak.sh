@@ -3,8 +3,9 @@
 # phrases, filters, NEAR shapes that leak in libxapian 1.4.22, bad queries) for MINUTES while
 # the index is rebuilt every REBUILD_S seconds; every SAMPLE_S seconds it polls /healthz and
 # samples the server's RSS and open descriptors. Not in CI (too long); run it and read the
-# summary. Exits 1 when /healthz failed once, a 5xx was answered, RSS grew by more than
-# MAX_RSS_KB or descriptors by more than MAX_FD_GROWTH between the first and the last sample.
+# summary (responses by status, p50/p99 latency, RSS, descriptors). Exits 1 when /healthz
+# failed once, a 5xx was answered, RSS grew by more than MAX_RSS_KB or descriptors by more
+# than MAX_FD_GROWTH between the first and the last sample.
 #
 # Usage: bench/soak.sh BUILD_DIR CORPUS [MINUTES] [CONNECTIONS]
 #   BUILD_DIR  a build folder with server/herald-server and indexer/herald-index
@@ -52,7 +53,7 @@ for i in $(seq "$connections"); do
   cfg="$work/client-$i.cfg"
   for j in $(seq 500); do
     q="${queries[$(((i + j) % ${#queries[@]}))]}"
-    printf 'url = "http://127.0.0.1:%s/api/search?q=%s&limit=5"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+    printf 'url = "http://127.0.0.1:%s/api/search?q=%s&limit=5"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
       "$port" "$q"
   done >"$cfg"
   (while :; do curl -s -K "$cfg" || true; done >>"$work/codes-$i") &
@@ -82,10 +83,16 @@ while ((SECONDS - started < duration_s)); do
     "$(cat "$work"/codes-* | wc -l)"
 done
 last_rss=$(rss) last_fds=$(fds)
+# Stop the clients before reading their logs, so no line is read half written.
+for pid in $(cat "$work/clients"); do kill "$pid" 2>/dev/null || true; done
+pkill -P "$$" curl 2>/dev/null || true
+sleep 0.5
 
 echo "--- $duration_s s, $connections connections, rebuild every $rebuild_s s"
 echo "responses by status:"
-cat "$work"/codes-* | sort | uniq -c | sort -rn
+cat "$work"/codes-* | cut -d' ' -f1 | sort | uniq -c | sort -rn
+cat "$work"/codes-* | awk 'NF == 2 {print $2}' | sort -n |
+  awk '{t[NR] = $1} END {if (NR) printf "latency (s, curl time_total): p50 %.4f, p99 %.4f, max %.4f over %d requests\n", t[int(NR * 0.5) + 1], t[int(NR * 0.99) + 1], t[NR], NR}'
 fives=$(cat "$work"/codes-* | grep -c '^5' || true)
 echo "RSS: first sample $first_rss kB, last $last_rss kB ($((last_rss - first_rss)) kB)"
 echo "descriptors: first sample $first_fds, last $last_fds"
