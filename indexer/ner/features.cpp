@@ -86,8 +86,8 @@ void add_gazetteer_phrase(Lexicon& lexicon, const std::vector<std::string>& lowe
 }
 
 WordEntry lookup_word(const Lexicon& lexicon, std::string_view word) {
-    const auto it = lexicon.words.find(hash_bytes(lower_case(word)));
-    return it == lexicon.words.end() ? WordEntry{} : it->second;
+    const WordEntry* e = lexicon.words.find(hash_bytes(lower_case(word)));
+    return e == nullptr ? WordEntry{} : *e;
 }
 
 void match_gazetteer(const Lexicon& lexicon,
@@ -102,15 +102,15 @@ void match_gazetteer(const Lexicon& lexicon,
         for (std::size_t len = 1; len <= kMaxGazetteerTokens && i + len <= n; ++len) {
             if (len > 1) h = hash_bytes(" ", h);
             h = hash_bytes(lower_words[i + len - 1], h);
-            auto it = lexicon.gazetteer.find(h);
-            if (it == lexicon.gazetteer.end()) break;
-            std::uint16_t mask = it->second & static_cast<std::uint16_t>(~(1u << kGazPrefix));
+            const std::uint16_t* bits = lexicon.gazetteer.find(h);
+            if (bits == nullptr) break;
+            std::uint16_t mask = *bits & static_cast<std::uint16_t>(~(1u << kGazPrefix));
             found |= mask;
             while (mask != 0) {
                 best_len[__builtin_ctz(mask)] = static_cast<std::uint8_t>(len);
                 mask &= static_cast<std::uint16_t>(mask - 1);
             }
-            if (!(it->second & (1u << kGazPrefix))) break;
+            if (!(*bits & (1u << kGazPrefix))) break;
         }
         while (found != 0) {
             const int b = __builtin_ctz(found);
@@ -271,8 +271,7 @@ void sentence_features(const Lexicon& lexicon,
             ++letter_tokens;
             if (!t.has_lower) ++caps_tokens;
         }
-        auto it = lexicon.words.find(t.lower_raw);
-        if (it != lexicon.words.end()) t.entry = it->second;
+        if (const WordEntry* e = lexicon.words.find(t.lower_raw)) t.entry = *e;
     }
     if (!lexicon.gazetteer.empty()) {
         thread_local std::vector<std::string_view> lower;

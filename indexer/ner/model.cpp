@@ -130,7 +130,7 @@ template <class Map, class Put>
 void write_map(Writer& w, const Map& map, Put put) {
     std::vector<typename Map::key_type> keys;
     keys.reserve(map.size());
-    for (const auto& kv : map) keys.push_back(kv.first);
+    map.for_each([&](std::uint64_t key, const auto&) { keys.push_back(key); });
     std::sort(keys.begin(), keys.end());
     w.raw<std::uint32_t>(static_cast<std::uint32_t>(keys.size()));
     std::uint64_t prev = 0;

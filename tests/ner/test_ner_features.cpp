@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "ner_support.hpp"
 #include "support.hpp"
@@ -89,6 +90,58 @@ TEST_CASE("a word's clusters are found whatever its case, unknown words have non
         CHECK(e.cluster[2] == 61);
     }
     CHECK(lookup_word(lexicon, "Parish").cluster[2] == 0);
+}
+
+TEST_CASE("the lexicon's hash map finds what was stored, as std::unordered_map does", "[indexer]") {
+    // Random keys (0 and colliding slots included) against the standard map as the oracle.
+    HashMap64<std::uint16_t> map;
+    std::unordered_map<std::uint64_t, std::uint16_t> oracle;
+    std::uint64_t x = 88172645463325252ULL;
+    auto next = [&] {  // xorshift64 (Marsaglia 2003)
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    CHECK(map.find(0) == nullptr);
+    CHECK(map.find(42) == nullptr);
+    for (int i = 0; i < 20000; ++i) {
+        // Small keys collide in the top bits the slot comes from; a few are 0.
+        const std::uint64_t key = i % 7 == 0 ? next() % 64 : next();
+        const auto value = static_cast<std::uint16_t>(next());
+        if (i % 3 == 0) {
+            map.emplace(key, value);  // keeps an earlier value, as the oracle's emplace
+            oracle.emplace(key, value);
+        } else {
+            map[key] |= value;
+            oracle[key] |= value;
+        }
+    }
+    REQUIRE(oracle.count(0) == 1);
+    CHECK(map.size() == oracle.size());
+    for (const auto& [key, value] : oracle) {
+        const std::uint16_t* found = map.find(key);
+        REQUIRE(found != nullptr);
+        CHECK(*found == value);
+        CHECK(map.at(key) == value);
+    }
+    std::size_t absent = 0;
+    std::uint64_t missing = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const std::uint64_t key = next();
+        if (oracle.count(key)) continue;
+        ++absent;
+        missing = key;
+        CHECK(map.find(key) == nullptr);
+    }
+    CHECK(absent > 19000);
+    CHECK_THROWS_AS(map.at(missing), std::out_of_range);
+    std::size_t visited = 0;
+    map.for_each([&](std::uint64_t key, std::uint16_t value) {
+        ++visited;
+        CHECK(oracle.at(key) == value);
+    });
+    CHECK(visited == oracle.size());
 }
 
 TEST_CASE("gazetteer matching marks the longest phrase of each source with BILU positions",

@@ -5,8 +5,8 @@
 #include <herald/ner/model.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace herald::ner_detail {
@@ -97,12 +97,103 @@ enum GazetteerBit : int {
     kGazPrefix = 15,
 };
 
+/// @brief A map from 64-bit keys (hashes already) to small values, by open addressing with
+///        linear probing in one array kept at most half full (Knuth, TAOCP vol. 3, 6.4,
+///        algorithm L; the slot from Fibonacci hashing, ibid.). A lookup reads one or two
+///        adjacent slots, where std::unordered_map reads a bucket and then a node elsewhere:
+///        the tagger looks up every token in tables of megabytes, so that is a cache miss saved
+///        per lookup. Key 0 is kept apart (it marks an empty slot).
+///        Thread safety: const members may run concurrently; any other call needs exclusive use.
+template <class V>
+class HashMap64 {
+   public:
+    using key_type = std::uint64_t;
+
+    /// The value of @p key, nullptr when absent. Never throws.
+    const V* find(std::uint64_t key) const {
+        if (key == 0) return has_zero_ ? &zero_ : nullptr;
+        if (slots_.empty()) return nullptr;
+        for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
+            const Slot& s = slots_[i];
+            if (s.key == key) return &s.value;
+            if (s.key == 0) return nullptr;
+        }
+    }
+    /// The value of @p key, inserted value-initialized when absent.
+    /// @throws std::bad_alloc when the table cannot grow.
+    V& operator[](std::uint64_t key) {
+        if (key == 0) {
+            if (!has_zero_) ++size_;
+            has_zero_ = true;
+            return zero_;
+        }
+        if (2 * (size_ + 1) > slots_.size()) grow();
+        for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
+            Slot& s = slots_[i];
+            if (s.key == key) return s.value;
+            if (s.key == 0) {
+                s.key = key;
+                ++size_;
+                return s.value;
+            }
+        }
+    }
+    /// Inserts @p value under @p key unless the key is present (as std::map::emplace).
+    void emplace(std::uint64_t key, const V& value) {
+        if (find(key) == nullptr) (*this)[key] = value;
+    }
+    /// @throws std::out_of_range when @p key is absent.
+    const V& at(std::uint64_t key) const {
+        const V* v = find(key);
+        if (v == nullptr) throw std::out_of_range("HashMap64::at: no such key");
+        return *v;
+    }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    /// Calls @p f(key, value) for every entry, in no particular order.
+    template <class F>
+    void for_each(F f) const {
+        if (has_zero_) f(std::uint64_t{0}, zero_);
+        for (const Slot& s : slots_)
+            if (s.key != 0) f(s.key, s.value);
+    }
+
+   private:
+    struct Slot {
+        std::uint64_t key = 0;
+        V value{};
+    };
+    std::size_t slot_of(std::uint64_t key) const {
+        return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(slots_);
+        const std::size_t capacity = old.empty() ? 16 : 2 * old.size();
+        slots_.assign(capacity, Slot{});
+        mask_ = capacity - 1;
+        shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
+        for (const Slot& s : old) {
+            if (s.key == 0) continue;
+            std::size_t i = slot_of(s.key);
+            while (slots_[i].key != 0) i = (i + 1) & mask_;
+            slots_[i] = s;
+        }
+    }
+
+    std::vector<Slot> slots_;
+    std::size_t mask_ = 0;
+    unsigned shift_ = 64;
+    std::size_t size_ = 0;  // entries, key 0 included
+    bool has_zero_ = false;
+    V zero_{};
+};
+
 /// Word statistics from unlabeled news, word clusters and gazetteers, keyed by 64-bit hashes.
 struct Lexicon {
     /// hash(lower-cased word) → its capitalization class and clusters.
-    std::unordered_map<std::uint64_t, WordEntry> words;
+    HashMap64<WordEntry> words;
     /// hash(lower-cased phrase, tokens joined by one space) → mask of GazetteerBit.
-    std::unordered_map<std::uint64_t, std::uint16_t> gazetteer;
+    HashMap64<std::uint16_t> gazetteer;
 };
 
 constexpr std::size_t kMaxGazetteerTokens = 5;
