@@ -129,6 +129,14 @@ std::optional<EntityType> AliasTable::only_type(std::string_view name) const {
     return found;
 }
 
+bool AliasTable::knows(std::string_view name) const {
+    if (size_ == 0) return false;
+    const std::string key = schema::entity_key(name);
+    for (const auto& map : maps_)
+        if (map.count(key)) return true;
+    return false;
+}
+
 std::string AliasTable::content_hash() const {
     return hex16(hash_);
 }

@@ -1,3 +1,4 @@
+#include <herald/ner/aliases.hpp>
 #include <herald/ner/entities.hpp>
 
 #include <catch2/catch.hpp>
@@ -182,4 +183,40 @@ TEST_CASE("a bare company designator is never an entity", "[indexer]") {
             CHECK(m.text != "Inc");
         }
     }
+}
+
+TEST_CASE("the README's hard cases: seats of government and capitals are places, a leading The "
+          "is no part of a name, nationalities are misc",
+          "[indexer]") {
+    AliasTable aliases;
+    aliases.load(default_alias_table());
+    // "type:name" of every entity of a one-paragraph article.
+    auto entities = [&](const char* text) {
+        Article a;
+        a.id = "x";
+        a.paragraphs = {text};
+        const auto paragraphs = paragraph_entities(a, &shipped(), &aliases);
+        std::vector<std::string> out;
+        for (const auto& e : paragraphs[0])
+            out.push_back(std::string(entity_type_name(e.type)) + ":" + e.text);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    using List = std::vector<std::string>;
+    CHECK(entities("MOSCOW, March 3 - The Kremlin said on Tuesday that arms talks with "
+                   "Washington would resume next month.") ==
+          List{"place:Kremlin", "place:Moscow", "place:Washington"});
+    CHECK(entities("SEOUL, March 4 - Seoul and Pyongyang agreed on Wednesday to reopen the "
+                   "border crossing.") == List{"place:Pyongyang", "place:Seoul"});
+    CHECK(entities("WASHINGTON, March 5 - The White House declined to comment on the report.") ==
+          List{"place:Washington", "place:White House"});
+    CHECK(entities("MANILA, March 6 - The Philippines said it would repay 500 mln dlrs of its "
+                   "foreign debt this year.") == List{"place:Manila", "place:Philippines"});
+    CHECK(entities("TOKYO, March 7 - The Bank of Japan raised its discount rate by half a "
+                   "point.") == List{"organization:Bank of Japan", "place:Tokyo"});
+    CHECK(entities("CHICAGO, March 8 - The Chicago Mercantile Exchange closed early on "
+                   "Friday.") == List{"organization:Chicago Mercantile Exchange", "place:Chicago"});
+    CHECK(entities("BONN, March 9 - West German officials met Saudi and Soviet delegates to "
+                   "discuss oil supplies.") ==
+          List{"misc:Saudi", "misc:Soviet", "misc:West German", "place:Bonn"});
 }

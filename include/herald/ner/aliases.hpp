@@ -51,6 +51,9 @@ class AliasTable {
     /// @brief The type the table gives @p name when it has it under exactly one type.
     std::optional<EntityType> only_type(std::string_view name) const;
 
+    /// @brief Whether the table has @p name (by its entity_key) under any type.
+    bool knows(std::string_view name) const;
+
     /// @brief Every (type, alias key, canonical name), in no particular order.
     template <class Fn>
     void for_each(Fn&& fn) const {

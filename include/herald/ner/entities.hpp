@@ -106,11 +106,14 @@ std::filesystem::path default_cluster_table();
 ///        (`article.entities`), canonicalized together within the article. A given entity
 ///        belongs to the paragraphs whose text contains its name (case-insensitively), or to
 ///        the lead paragraph when none does. Each paragraph lists an entity once.
+///        A leading "The " ("the ", "THE ") is dropped from a mention ("The Kremlin said" →
+///        "Kremlin", as CoNLL-2003 annotates it) unless @p aliases knows the whole name.
 ///        After canonicalize(): place mentions that are degrees or single initials
 ///        ("Ph.D.", "J.") are dropped; a place, organization or misc mention whose name
 ///        @p aliases knows under one other type only takes that type (a demonym tagged as a
 ///        place becomes misc, "OPEC" tagged as a place an organization, "Philippines"
-///        tagged as an organization a place; people are never retyped); an acronym the
+///        tagged as an organization a place, and so the seats of government and the capitals
+///        of the shipped table: README "Hard cases"; people are never retyped); an acronym the
 ///        article defines in parentheses after a name whose initials it spells ("Securities
 ///        and Exchange Commission (SEC)") is that name wherever the article uses it;
 ///        organizations lose trailing corporate designators ("Texaco Inc" → "Texaco"); a
