@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <numeric>
+#include <set>
 
 #ifndef HERALD_MODEL_DIR
 #define HERALD_MODEL_DIR "corpus/models"
@@ -434,6 +435,35 @@ std::filesystem::path default_cluster_table() {
 
 namespace {
 
+// A name that is only a kind of body ("Bank", "Commission", "Embassy"), optionally after words
+// that say which kind ("Central Bank", "Finance Ministry", "Statistics Office"): what "the Bank
+// said" refers back to, not which bank. As a facet value it would merge every country's.
+bool is_generic_body(std::string_view name) {
+    static const std::set<std::string, std::less<>> heads = {
+        "administration", "agency",  "association", "authority",  "bank",      "board",
+        "bourse",         "bureau",  "cabinet",     "commission", "committee", "company",
+        "corporation",    "council", "court",       "department", "embassy",   "exchange",
+        "federation",     "fund",    "government",  "group",      "institute", "ministry",
+        "office",         "union"};
+    static const std::set<std::string, std::less<>> kinds = {
+        "agriculture", "agricultural", "central",  "commerce",   "defence",  "defense",
+        "economic",    "economics",    "economy",  "education",  "energy",   "environment",
+        "finance",     "foreign",      "health",   "industrial", "industry", "interior",
+        "justice",     "labor",        "labour",   "oil",        "planning", "statistical",
+        "statistics",  "trade",        "transport"};
+    std::vector<std::string> words;
+    for (std::size_t at = 0; at <= name.size();) {
+        std::size_t end = name.find(' ', at);
+        if (end == std::string_view::npos) end = name.size();
+        if (end > at) words.push_back(ascii_lower(std::string(name.substr(at, end - at))));
+        at = end + 1;
+    }
+    if (words.empty() || !heads.count(words.back())) return false;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+        if (!kinds.count(words[i])) return false;
+    return true;
+}
+
 // Degrees and single initials ("Ph.D.", "J.") are never places.
 bool is_initial_or_degree(std::string_view text) {
     if (text.size() == 2 && text[1] == '.' && std::isalpha(static_cast<unsigned char>(text[0])))
@@ -608,6 +638,14 @@ std::vector<std::vector<Entity>> paragraph_entities(const Article& article,
         }
     };
     for (Mention& m : mentions) relabel(m.type, m.canonical);
+    // Generic bodies left unresolved by the article ("the Bank said" with no bank named
+    // before) are no entity: "Bank" or "Finance Ministry" would merge every country's.
+    mentions.erase(std::remove_if(mentions.begin(), mentions.end(),
+                                  [](const Mention& m) {
+                                      return m.type != EntityType::person &&
+                                             is_generic_body(m.canonical);
+                                  }),
+                   mentions.end());
     if (definitions != nullptr) {
         for (const auto& [acronym, def] : defined) {
             std::string name = def.second;

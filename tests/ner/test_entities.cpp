@@ -185,9 +185,10 @@ TEST_CASE("a bare company designator is never an entity", "[indexer]") {
     }
 }
 
-TEST_CASE("the README's hard cases: seats of government and capitals are places, a leading The "
-          "is no part of a name, nationalities are misc",
-          "[indexer]") {
+TEST_CASE(
+    "the README's hard cases: seats of government and capitals are places, a leading The "
+    "is no part of a name, nationalities are misc",
+    "[indexer]") {
     AliasTable aliases;
     aliases.load(default_alias_table());
     // "type:name" of every entity of a one-paragraph article.
@@ -219,4 +220,11 @@ TEST_CASE("the README's hard cases: seats of government and capitals are places,
     CHECK(entities("BONN, March 9 - West German officials met Saudi and Soviet delegates to "
                    "discuss oil supplies.") ==
           List{"misc:Saudi", "misc:Soviet", "misc:West German", "place:Bonn"});
+    // "The Hague" keeps its article: the shipped table lists the whole name.
+    CHECK(entities("Talks resumed in The Hague on Monday.") == List{"place:The Hague"});
+    // A kind of body is no entity; a named one is.
+    CHECK(entities("The Finance Ministry said exports rose, and the Central Bank agreed.") ==
+          List{});
+    CHECK(entities("The World Bank said it would lend 300 mln dlrs.") ==
+          List{"organization:World Bank"});
 }

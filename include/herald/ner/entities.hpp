@@ -117,7 +117,10 @@ std::filesystem::path default_cluster_table();
 ///        article defines in parentheses after a name whose initials it spells ("Securities
 ///        and Exchange Commission (SEC)") is that name wherever the article uses it;
 ///        organizations lose trailing corporate designators ("Texaco Inc" → "Texaco"); a
-///        name @p aliases knows takes its canonical label ("U.S." → "United States").
+///        name @p aliases knows takes its canonical label ("U.S." → "United States"); a name
+///        left that is only a kind of body ("Bank", "Commission", "Finance Ministry",
+///        "Central Bank": a head noun after words naming its field) is dropped, since it
+///        would merge every country's under one facet value.
 /// @param aliases the alias table (none when nullptr).
 /// @param definitions when not nullptr, receives the acronyms the article defines, with the
 ///        names (after the rules above) they stand for.
