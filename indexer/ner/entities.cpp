@@ -2,6 +2,7 @@
 #include <herald/ner/entities.hpp>
 #include <herald/ner/tokenizer.hpp>
 #include <herald/text/schema.hpp>
+#include <herald/text/strings.hpp>
 
 #include <xapian.h>
 
@@ -451,13 +452,8 @@ bool is_generic_body(std::string_view name) {
         "finance",     "foreign",      "health",   "industrial", "industry", "interior",
         "justice",     "labor",        "labour",   "oil",        "planning", "statistical",
         "statistics",  "trade",        "transport"};
-    std::vector<std::string> words;
-    for (std::size_t at = 0; at <= name.size();) {
-        std::size_t end = name.find(' ', at);
-        if (end == std::string_view::npos) end = name.size();
-        if (end > at) words.push_back(ascii_lower(std::string(name.substr(at, end - at))));
-        at = end + 1;
-    }
+    const std::string lower = ascii_lower(name);
+    const std::vector<std::string_view> words = split_whitespace(lower);
     if (words.empty() || !heads.count(words.back())) return false;
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
         if (!kinds.count(words[i])) return false;
